@@ -213,6 +213,8 @@ export function runParser<T>(root: Parser, input: Buffer, limits: DecodeLimits |
   }
 }
 
+const scratch = new SmartBuffer({ size: 64 * 1024 });
+
 export function makeCodec<T>(
   name: string,
   parser: Parser,
@@ -225,9 +227,11 @@ export function makeCodec<T>(
     decode: (input, limits) => runParser<T>(root, input, limits, name).value,
     decodeWithLength: (input, limits) => runParser<T>(root, input, limits, name),
     encode(value: T): Buffer {
-      const out = new SmartBuffer();
-      write(out, value);
-      return out.toBuffer();
+      // One scratch buffer for every encode (writers never re-enter encode), then one copy of
+      // exactly the record's bytes: small copies come from Node's buffer pool.
+      scratch.clear();
+      write(scratch, value);
+      return Buffer.from(scratch.toBuffer());
     },
     write,
   };
