@@ -1,0 +1,148 @@
+// Starts and stops Debian's Apache ZooKeeper 3.8.0 server for compatibility tests: loopback only,
+// a fresh or given dataDir, readiness checked with `srvr`, stopped by pid with a bounded wait.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const JAVA_CLASSPATH = [
+  '/usr/share/java/zookeeper.jar',
+  '/usr/share/java/zookeeper-jute.jar',
+  '/usr/share/java/snappy-java.jar',
+  '/usr/share/java/slf4j-api.jar',
+  '/usr/share/java/slf4j-simple.jar',
+].join(':');
+
+export interface JavaServerOptions {
+  dataDir?: string;
+  dataLogDir?: string;
+  /** Extra zoo.cfg lines (key -> value). */
+  config?: Record<string, string>;
+  /** JVM system properties (-Dkey=value), e.g. zookeeper.extendedTypesEnabled. */
+  properties?: Record<string, string>;
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export interface JavaServer {
+  host: string;
+  port: number;
+  dataDir: string;
+  pid: number;
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Sends a four-letter word and returns the whole answer (bounded by `timeoutMs`). */
+export function fourLetterWord(host: string, port: number, word: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ host, port }, () => s.write(word));
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`${word}: no answer in ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.on('data', (c) => chunks.push(c));
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+export async function startJavaServer(opts: JavaServerOptions = {}): Promise<JavaServer> {
+  const host = '127.0.0.1';
+  const port = opts.port ?? (await freePort(host));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'zkts-java-'));
+  mkdirSync(dataDir, { recursive: true });
+  const confDir = mkdtempSync(join(tmpdir(), 'zkts-java-conf-'));
+  const cfg: Record<string, string> = {
+    tickTime: '2000',
+    dataDir,
+    clientPort: String(port),
+    clientPortAddress: host,
+    'admin.enableServer': 'false',
+    '4lw.commands.whitelist': '*',
+    ...(opts.dataLogDir ? { dataLogDir: opts.dataLogDir } : {}),
+    ...opts.config,
+  };
+  const cfgFile = join(confDir, 'zoo.cfg');
+  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const props = { 'org.slf4j.simpleLogger.defaultLogLevel': 'warn', ...opts.properties };
+  const args = [
+    '-Xshare:auto',
+    ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
+    '-cp',
+    JAVA_CLASSPATH,
+    'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+    cfgFile,
+  ];
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const server: JavaServer = {
+    host,
+    port,
+    dataDir,
+    pid: child.pid!,
+    output: () => out,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      if (!(await waitExit(child, graceMs))) {
+        child.kill('SIGKILL');
+        await waitExit(child, 10_000);
+      }
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await waitExit(child, 10_000);
+    },
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Java ZooKeeper exited (${child.exitCode}) during start:\n${out}`);
+    try {
+      if ((await fourLetterWord(host, port, 'srvr', 1000)).includes('Mode:')) return server;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await server.stop(1000);
+      throw new Error(`Java ZooKeeper did not start within the timeout:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
