@@ -5,6 +5,7 @@
 
 import {
   ACL,
+  AuthPacket,
   Create2Response,
   CreateRequest,
   CreateResponse,
@@ -175,9 +176,14 @@ export interface DumpedNode {
   stat: Record<keyof Stat, string>;
 }
 
-/** Every node under "/" as a client sees it (data, ACL, Stat), sorted by path. */
+/**
+ * Every node under "/" as a client sees it (data, ACL, Stat), sorted by path. The client
+ * authenticates as the workload's digest user, so getACL shows digest ids unmasked.
+ */
 export async function dumpTree(host: string, port: number): Promise<DumpedNode[]> {
   const c = await ZkTestClient.connect(host, port, { timeoutMs: 30_000 });
+  const auth = await c.request(OpCode.auth, AuthPacket.encode({ type: 0, scheme: 'digest', auth: Buffer.from('bob:secret') }), null, -4);
+  if (auth.err !== 0) throw new Error(`auth failed: ${auth.err}`);
   const out: DumpedNode[] = [];
   const walk = async (path: string): Promise<void> => {
     const d = await c.request(OpCode.getData, GetDataRequest.encode({ path, watch: false }), GetDataResponse);

@@ -1,0 +1,295 @@
+// Storage under the data tree: the path map ("" is the root, "/" an alias of it, so an empty tree
+// counts 5 nodes), the stat slabs, the incrementally maintained digest (the reference's
+// NodeHashMapImpl: take a node's digest out before it changes, put the new one in after), the ACL
+// cache, the ephemeral/container/TTL indexes, quota tracking, and loading from a snapshot.
+// DataTree (data-tree.ts) adds the mutations and the read API on top.
+
+import type { ACL, Stat, StatPersisted, ZxidDigest } from '../protocol/generated';
+import { AclCache, OPEN_ACL_INDEX } from './acl-cache';
+import { AdHash, DIGEST_VERSION, nodeDigest } from './digest';
+import { EphemeralType, type EphemeralTypeValue, ephemeralTypeOf } from './ephemeral-type';
+import { PROC_PATH, QUOTA_PATH, ROOT_ALIAS, ROOT_PATH, childNameOf } from './paths';
+import { QuotaTracker } from './quota-tracker';
+import type { DataTreeOptions } from './types';
+import { type NodeData, StatStore, ZNode, dataLength } from './znode';
+
+/** Digests are kept for zxids that are multiples of this (0x80), */
+const DIGEST_LOG_INTERVAL = 128n;
+/** up to this many. */
+const DIGEST_LOG_LIMIT = 1024;
+
+export class TreeStore {
+  protected readonly nodes = new Map<string, ZNode>();
+  protected readonly store = new StatStore();
+  protected readonly hash = new AdHash();
+  protected readonly acls = new AclCache();
+  protected readonly ephemerals = new Map<bigint, Set<string>>();
+  protected readonly containers = new Set<string>();
+  protected readonly ttls = new Set<string>();
+  protected readonly quota = new QuotaTracker(this.nodes);
+  protected root: ZNode;
+  protected nodeDataSize = 0;
+  readonly extendedTypesEnabled: boolean;
+  readonly digestEnabled: boolean;
+
+  /** The highest zxid applied (or the snapshot's zxid after a load, set by whoever loads). */
+  lastProcessedZxid = 0n;
+  /** The digest a loaded snapshot recorded; while set, replay is fuzzy and txn digests are not compared. */
+  digestFromLoadedSnapshot: ZxidDigest | null = null;
+  /** Digest mismatches seen (the reference's digest_mismatches_count). */
+  digestMismatches = 0;
+  // (zxid, digest) logged after the last txn applied outside the fuzzy replay window.
+  private loggedZxid: bigint | null = null;
+  private loggedHigh = 0;
+  private loggedLow = 0;
+  private readonly digestHistory: ZxidDigest[] = [];
+
+  /** The root, /zookeeper and /zookeeper/quota: empty, all-zero stats, the open ACL. */
+  protected constructor(options: DataTreeOptions) {
+    this.extendedTypesEnabled = options.extendedTypesEnabled ?? false;
+    this.digestEnabled = options.digestEnabled ?? true;
+    this.root = this.newNode('', OPEN_ACL_INDEX);
+    this.putNode(ROOT_PATH, this.root);
+    this.nodes.set(ROOT_ALIAS, this.root);
+    this.root.addChild(childNameOf(PROC_PATH));
+    const proc = this.newNode('', OPEN_ACL_INDEX);
+    this.putNode(PROC_PATH, proc);
+    proc.addChild(childNameOf(QUOTA_PATH));
+    this.putNode(QUOTA_PATH, this.newNode('', OPEN_ACL_INDEX));
+  }
+
+  // ---------------------------------------------------------------- node access
+
+  /** The node object at a path ("/" and "" both name the root). Internal (snapshot walk): do not keep it across mutations. */
+  rawNode(path: string): ZNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  /** The stat a client sees: cversion = 2*stored - numChildren, container/TTL owners read 0. */
+  statOf(node: ZNode): Stat {
+    const s = this.store.read(node.slot);
+    const numChildren = node.numChildren;
+    const type = this.ephemeralTypeOf(s.ephemeralOwner);
+    return {
+      czxid: s.czxid,
+      mzxid: s.mzxid,
+      ctime: s.ctime,
+      mtime: s.mtime,
+      version: s.version,
+      cversion: (s.cversion * 2 - numChildren) | 0,
+      aversion: s.aversion,
+      ephemeralOwner: type === EphemeralType.NORMAL ? s.ephemeralOwner : 0n,
+      dataLength: dataLength(node.data),
+      numChildren,
+      pzxid: s.pzxid,
+    };
+  }
+
+  /** The persisted stat (stored cversion, raw owner). */
+  persistedStatOf(node: ZNode): StatPersisted {
+    return this.store.read(node.slot);
+  }
+
+  /** The node's ACL list (the open ACL for index -1). */
+  aclOf(node: ZNode): readonly ACL[] {
+    return this.acls.convertIndex(node.acl);
+  }
+
+  ephemeralTypeOf(owner: bigint): EphemeralTypeValue {
+    return ephemeralTypeOf(owner, this.extendedTypesEnabled);
+  }
+
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  /** Paths plus data bytes of all nodes, kept incrementally as the reference's cachedApproximateDataSize. */
+  get approximateDataSize(): number {
+    return this.nodeDataSize;
+  }
+
+  /** The same sum recomputed over every map entry (the root twice: "" and "/"). */
+  computeApproximateDataSize(): number {
+    let total = 0;
+    for (const [path, node] of this.nodes) total += path.length + dataLength(node.data);
+    return total;
+  }
+
+  get treeDigest(): bigint {
+    return this.hash.value;
+  }
+
+  get aclCacheSize(): number {
+    return this.acls.size;
+  }
+
+  /** The ACL cache (snapshot writers and tests). */
+  get aclCache(): AclCache {
+    return this.acls;
+  }
+
+  /** Ephemeral paths by owner (a view: copy before mutating the tree). */
+  get ephemeralIndex(): ReadonlyMap<bigint, ReadonlySet<string>> {
+    return this.ephemerals;
+  }
+
+  get containerPaths(): ReadonlySet<string> {
+    return this.containers;
+  }
+
+  get ttlPaths(): ReadonlySet<string> {
+    return this.ttls;
+  }
+
+  /** Records (zxid, current tree digest) after a txn (the reference's logZxidDigest). */
+  logZxidDigest(zxid: bigint): void {
+    this.loggedZxid = zxid;
+    this.loggedHigh = this.hash.high;
+    this.loggedLow = this.hash.low;
+    if (zxid % DIGEST_LOG_INTERVAL === 0n) {
+      this.digestHistory.push(this.lastProcessedZxidDigest!);
+      if (this.digestHistory.length > DIGEST_LOG_LIMIT) this.digestHistory.shift();
+    }
+  }
+
+  /** The digests logged at every zxid divisible by 128, the last 1024 of them (the AdminServer's "digests"). */
+  digestLog(): ZxidDigest[] {
+    return [...this.digestHistory];
+  }
+
+  /** (zxid, digest) after the last txn applied outside the fuzzy replay window; what snapshots record. */
+  get lastProcessedZxidDigest(): ZxidDigest | null {
+    if (this.loggedZxid === null) return null;
+    return { zxid: this.loggedZxid, digestVersion: DIGEST_VERSION, digest: AdHash.toLong(this.loggedHigh, this.loggedLow) };
+  }
+
+  /** Snapshot digest section: the last logged (zxid, digest), {0, 2, 0} before any, null when digests are off. */
+  snapshotDigest(): ZxidDigest | null {
+    if (!this.digestEnabled) return null;
+    return this.lastProcessedZxidDigest ?? { zxid: 0n, digestVersion: DIGEST_VERSION, digest: 0n };
+  }
+
+  /**
+   * While replaying over a fuzzy snapshot: once the snapshot's digest zxid is reached the tree must
+   * match the digest it recorded; the check happens once, then txn digests are compared again.
+   * Returns true on a mismatch (counted).
+   */
+  compareSnapshotDigest(zxid: bigint): boolean {
+    const target = this.digestFromLoadedSnapshot;
+    if (target === null || zxid !== target.zxid) return false;
+    this.digestFromLoadedSnapshot = null;
+    if (target.digestVersion !== DIGEST_VERSION || !this.digestEnabled) return false;
+    if (this.hash.value === target.digest) return false;
+    this.digestMismatches++;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- snapshot loading (DataTreeLoader)
+
+  /** Forgets every node, quota and ACL entry before nodes are loaded (the ACL index keeps counting). */
+  beginLoad(): void {
+    this.nodes.clear();
+    this.hash.clear();
+    this.quota.clear();
+    this.acls.clear();
+    this.ephemerals.clear();
+    this.containers.clear();
+    this.ttls.clear();
+    this.nodeDataSize = 0;
+  }
+
+  /** Adds one loaded node under its already-loaded parent; returns false when the parent is missing. */
+  loadNode(path: string, data: NodeData, aclIndex: number, stat: StatPersisted): boolean {
+    const slash = path.lastIndexOf('/');
+    const parent = slash < 0 ? undefined : this.nodes.get(path.slice(0, slash));
+    if (slash >= 0 && parent === undefined) return false;
+    const type = this.ephemeralTypeOf(stat.ephemeralOwner);
+    const node = new ZNode(data, aclIndex, this.store.alloc());
+    this.store.write(node.slot, stat);
+    this.putNode(path, node);
+    this.acls.addUsage(aclIndex);
+    if (parent === undefined) {
+      this.root = node;
+    } else {
+      parent.addChild(path.slice(slash + 1));
+      this.indexOwner(path, stat.ephemeralOwner, type);
+    }
+    return true;
+  }
+
+  /** Completes a load: the "/" alias, the size, quota trie and stats, unused ACLs. */
+  finishLoad(): boolean {
+    if (this.nodes.get(ROOT_PATH) !== this.root) return false;
+    this.nodes.set(ROOT_ALIAS, this.root);
+    this.nodeDataSize = this.computeApproximateDataSize();
+    this.quota.setup();
+    this.acls.purgeUnused();
+    return true;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  protected newNode(data: NodeData, acl: number): ZNode {
+    return new ZNode(data, acl, this.store.alloc());
+  }
+
+  protected initStat(slot: number, zxid: bigint, time: bigint, owner: bigint): void {
+    this.store.setLong(slot, 'czxid', zxid);
+    this.store.setLong(slot, 'mzxid', zxid);
+    this.store.setLong(slot, 'pzxid', zxid);
+    this.store.setLong(slot, 'ctime', time);
+    this.store.setLong(slot, 'mtime', time);
+    this.store.setLong(slot, 'ephemeralOwner', owner);
+  }
+
+  /** Inserts with digest; a node already at the path is replaced and its digest taken out. */
+  protected putNode(path: string, node: ZNode): void {
+    const old = this.nodes.get(path);
+    this.nodes.set(path, node);
+    this.postChange(path, node);
+    if (old !== undefined && old !== node) {
+      this.hash.remove(this.store.getDigest(old.slot));
+      this.store.release(old.slot);
+    }
+  }
+
+  protected removeNode(path: string, node: ZNode): void {
+    this.nodes.delete(path);
+    this.hash.remove(this.store.getDigest(node.slot));
+  }
+
+  /** Takes a node's cached digest out of the tree digest before it changes. */
+  protected preChange(node: ZNode): void {
+    this.hash.remove(this.store.getDigest(node.slot));
+  }
+
+  /** Recomputes, caches and adds a node's digest after it changed. */
+  protected postChange(path: string, node: ZNode): void {
+    const slot = node.slot;
+    const d = this.digestEnabled ? nodeDigest(path, node.data, this.store.slab(slot), this.store.blockOffset(slot)) : 0;
+    this.store.setDigest(node.slot, d);
+    this.hash.add(d);
+  }
+
+  protected indexOwner(path: string, owner: bigint, type: EphemeralTypeValue): void {
+    if (type === EphemeralType.CONTAINER) this.containers.add(path);
+    else if (type === EphemeralType.TTL) this.ttls.add(path);
+    else if (owner !== 0n) {
+      let paths = this.ephemerals.get(owner);
+      if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
+      paths.add(path);
+    }
+  }
+
+  protected unindexOwner(path: string, owner: bigint): void {
+    const type = this.ephemeralTypeOf(owner);
+    if (type === EphemeralType.CONTAINER) this.containers.delete(path);
+    else if (type === EphemeralType.TTL) this.ttls.delete(path);
+    else if (owner !== 0n) this.ephemerals.get(owner)?.delete(path);
+  }
+
+  /** Stats nodes whose text could not be parsed (the reference would throw out of the apply). */
+  get quotaStatErrors(): number {
+    return this.quota.statErrors;
+  }
+}
