@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { restore } from '../../src/persistence/restore';
 import { startJavaServer } from '../support/java-server';
-import { dumpRestoredTree } from './tree-dump';
+import { dumpRestoredTree } from '../../test/support/tree-dump';
 import { dumpTree, runWorkload } from './workload';
 
 for (const compression of ['', 'snappy'] as const) {

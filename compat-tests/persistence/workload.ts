@@ -24,9 +24,9 @@ import {
   SetDataRequest,
   SetDataResponse,
   type MultiOperationRecordItem,
-  type Stat,
 } from '../../src/protocol/generated';
 import { OpCode } from '../../src/protocol/opcodes';
+import { dumpedNode, type DumpedNode } from '../../test/support/tree-dump';
 import { ZkTestClient } from '../../test/support/zk-client';
 
 const OPEN: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
@@ -169,13 +169,6 @@ export async function runWorkload(host: string, port: number, opts: WorkloadOpti
   return keeper;
 }
 
-export interface DumpedNode {
-  path: string;
-  data: string | null;
-  acl: { perms: number; scheme: string | null; id: string | null }[];
-  stat: Record<keyof Stat, string>;
-}
-
 /**
  * Every node under "/" as a client sees it (data, ACL, Stat), sorted by path. The client
  * authenticates as the workload's digest user, so getACL shows digest ids unmasked.
@@ -196,14 +189,4 @@ export async function dumpTree(host: string, port: number): Promise<DumpedNode[]
   await walk('/');
   await c.close();
   return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-}
-
-export function dumpedNode(path: string, data: Buffer | null, acl: ACL[], stat: Stat): DumpedNode {
-  const s = Object.fromEntries(Object.entries(stat).map(([k, v]) => [k, String(v)])) as Record<keyof Stat, string>;
-  return {
-    path,
-    data: data === null ? null : data.toString('hex'),
-    acl: acl.map((x) => ({ perms: x.perms, scheme: x.id.scheme, id: x.id.id })),
-    stat: s,
-  };
 }

@@ -228,9 +228,17 @@ test('bad lengths, a bad magic and a short header are corruption', async (t) => 
   magic.write('ZKSN', 0, 'latin1');
   writeFileSync(path, magic);
   t.is(t.throws(() => readAll(dir), { instanceOf: TxnLogCorruptError })!.reason, 'bad-magic');
+  // A headerless newest log is a crash while creating it: nothing in it was acknowledged, so it
+  // reads as an empty tail (the reference refuses to start; we recover without losing anything).
   for (const size of [0, 15]) {
     writeFileSync(path, pristine.subarray(0, size));
-    t.is(t.throws(() => readAll(dir), { instanceOf: TxnLogCorruptError })!.reason, 'short-header', `${size} bytes`);
+    t.deepEqual(readAll(dir).records, [], `${size} bytes, newest file`);
+  }
+  // Followed by a later log, a short file is corruption.
+  writeFileSync(join(dir, 'log.7fffffff'), pristine);
+  for (const size of [0, 15]) {
+    writeFileSync(path, pristine.subarray(0, size));
+    t.is(t.throws(() => readAll(dir), { instanceOf: TxnLogCorruptError })!.reason, 'short-header', `${size} bytes, not the newest`);
   }
 });
 

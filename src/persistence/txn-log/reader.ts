@@ -155,6 +155,7 @@ export class TxnLogIterator implements IterableIterator<TxnLogRecord> {
       const fd = openSync(f.path, 'r');
       try {
         const cursor = new FileCursor(fd, this.chunkBytes);
+        if (this.isHeaderlessTail(cursor, f.path, f === this.files[this.files.length - 1])) continue;
         this.checkHeader(cursor, f.path);
         let offset = FILE_HEADER_BYTES;
         let records = 0;
@@ -176,6 +177,19 @@ export class TxnLogIterator implements IterableIterator<TxnLogRecord> {
         closeSync(fd);
       }
     }
+  }
+
+  /**
+   * The newest log shorter than its header holds no txn: a crash between creating it and writing
+   * its header (the reference itself refuses to start on it). Nothing in it was ever acknowledged,
+   * so it reads as an empty tail, with a warning; anywhere else a short file is corruption.
+   */
+  private isHeaderlessTail(cursor: FileCursor, file: string, newest: boolean): boolean {
+    const got = cursor.ensure(0, FILE_HEADER_BYTES);
+    if (!newest || got >= FILE_HEADER_BYTES) return false;
+    this.log.warn('the newest txn log has no complete header (a crash while creating it): read as empty', { file, bytes: got });
+    this.endFile(file, 0, 'torn', `${got} bytes, shorter than the file header`, 0);
+    return true;
   }
 
   private checkHeader(cursor: FileCursor, file: string): void {

@@ -1,6 +1,7 @@
 // The file-system port of the txn-log writer: the few calls it makes, so tests can observe or delay
 // writes and fsyncs (and a simulator can fake them).
 
+import { basename, dirname, join } from 'node:path';
 import { promises as fsp } from 'node:fs';
 
 export interface LogFileHandle {
@@ -13,10 +14,13 @@ export interface LogFileHandle {
 
 export interface TxnLogFs {
   /**
-   * Creates a log file for writing. An existing file of that name is truncated, as the
-   * reference's FileOutputStream does; `existed` says so.
+   * Creates a log file holding exactly `header`, durably, and opens it for writing. The file
+   * appears under its name only once the header is on disk (written under a temporary name that
+   * no reader takes for a log, fsynced, then renamed), so a crash never leaves a log without its
+   * header. An existing file of that name is replaced, as the reference's FileOutputStream
+   * truncates it; `existed` says so.
    */
-  create(path: string): Promise<{ handle: LogFileHandle; existed: boolean }>;
+  create(path: string, header: Buffer): Promise<{ handle: LogFileHandle; existed: boolean }>;
   /** fsync of a directory, so a file created in it survives a crash. */
   syncDir(dir: string): Promise<void>;
 }
@@ -39,13 +43,25 @@ function wrap(fh: fsp.FileHandle): LogFileHandle {
 }
 
 export const nodeTxnLogFs: TxnLogFs = {
-  async create(path) {
+  async create(path, header) {
+    // The temporary name does not start with "log.", so neither zkts nor the reference reads it.
+    const tmp = join(dirname(path), `.${basename(path)}.creating`);
+    const fh = await fsp.open(tmp, 'w');
+    let existed = false;
     try {
-      return { handle: wrap(await fsp.open(path, 'wx')), existed: false };
+      await writeFully(fh, header, 0);
+      await fh.datasync();
+      existed = await fsp.access(path).then(
+        () => true,
+        () => false,
+      );
+      await fsp.rename(tmp, path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      return { handle: wrap(await fsp.open(path, 'w')), existed: true };
+      await fh.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true });
+      throw e;
     }
+    return { handle: wrap(fh), existed };
   },
   async syncDir(dir) {
     const fh = await fsp.open(dir, 'r');

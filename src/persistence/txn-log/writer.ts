@@ -281,11 +281,11 @@ export class TxnLogWriter {
       await this.openFile(batch[0]!.zxid);
     }
     const file = this.file!;
-    const header = file.dataBytes === 0 ? FILE_HEADER_BYTES : 0;
-    let total = header;
+    // The file header is already on disk: openFile creates the file with it.
+    let total = 0;
     for (const p of batch) total += p.entry.length + RECORD_OVERHEAD_BYTES;
     const out = Buffer.allocUnsafe(total);
-    let at = header > 0 ? writeFileHeader(out, 0) : 0;
+    let at = 0;
     for (const p of batch) {
       file.model.append(p.entry.length);
       at = writeRecord(out, at, p.entry, adler32(p.entry));
@@ -340,15 +340,17 @@ export class TxnLogWriter {
   private async openFile(zxid: bigint): Promise<void> {
     const name = makeLogName(zxid);
     this.log.info('creating new txn log file', { file: name });
-    const { handle, existed } = await this.fs.create(join(this.dir, name));
+    const header = Buffer.allocUnsafe(FILE_HEADER_BYTES);
+    writeFileHeader(header, 0);
+    const { handle, existed } = await this.fs.create(join(this.dir, name), header);
     if (existed) this.log.warn('txn log file existed and was overwritten', { file: name });
     this.counters.filesCreated++;
     this.file = {
       name,
       handle,
       model: new PreallocationModel(this.preAllocBytes, FILE_HEADER_BYTES),
-      dataBytes: 0,
-      lengthBytes: 0,
+      dataBytes: FILE_HEADER_BYTES,
+      lengthBytes: FILE_HEADER_BYTES,
       created: true,
     };
   }

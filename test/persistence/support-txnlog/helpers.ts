@@ -123,9 +123,12 @@ export class RecordingFs implements TxnLogFs {
     return this.events.filter((e) => e.kind === kind).length;
   }
 
-  async create(path: string): Promise<{ handle: LogFileHandle; existed: boolean }> {
+  async create(path: string, header: Buffer): Promise<{ handle: LogFileHandle; existed: boolean }> {
     this.events.push({ seq: this.seq++, kind: 'create', path });
-    const { handle, existed } = await this.inner.create(path);
+    const { handle, existed } = await this.inner.create(path, header);
+    // The header arrives durably with the file.
+    this.written.set(path, header.length);
+    this.durable.set(path, header.length);
     const fs = this;
     const wrapped: LogFileHandle = {
       async write(data, position) {

@@ -1,0 +1,179 @@
+// The durable database of a standalone server (the reference's ZKDatabase + SyncRequestProcessor):
+// restore at open; then every txn is appended to the log with group commit and applied to the
+// tree only once it is durable, in zxid order. After about snapCount txns (randomized like the
+// reference, so ensemble members do not snapshot together) or snapSizeLimit bytes of log, the log
+// rolls and a fuzzy snapshot is written in the background without blocking the event loop.
+
+import { OpCode } from '../protocol/opcodes';
+import type { ApplyResult, DataTree } from '../tree';
+import { silentLogger, type Logger } from '../util/logger';
+import { purge, writeSnapshot, type WriteSnapshotResult } from './snapshot';
+import { restore, type RestoreOptions, type Restored } from './restore';
+import type { SnapshotCompression } from './files';
+import { TxnLogWriter, type TxnLogWriterOptions } from './txn-log';
+import { encodeTxn, type LoggedTxn } from './txn';
+
+export interface ZkDatabaseOptions extends RestoreOptions {
+  /** zookeeper.snapCount (default 100000, minimum 2). */
+  snapCount?: number;
+  /** zookeeper.snapSizeLimitInKb in bytes; <= 0 is off. Default 4 GiB. */
+  snapSizeLimitBytes?: number;
+  /** zookeeper.snapshot.compression.method. */
+  snapshotCompression?: SnapshotCompression;
+  log?: Omit<TxnLogWriterOptions, 'logger' | 'lastZxid'>;
+  /** autopurge.snapRetainCount (>= 3) and autopurge.purgeInterval in hours (0 = off). */
+  autopurge?: { snapRetainCount: number; purgeIntervalHours: number };
+  /** Random source for the snapshot jitter (tests pass a seeded one). */
+  random?: () => number;
+}
+
+export const SNAP_COUNT_DEFAULT = 100_000;
+export const SNAP_SIZE_LIMIT_BYTES_DEFAULT = 4 * 1024 * 1024 * 1024;
+
+export class ZkDatabase {
+  readonly tree: DataTree;
+  readonly sessions: Map<bigint, number>;
+  readonly restored: Restored;
+  private readonly writer: TxnLogWriter;
+  private readonly log: Logger;
+  private readonly snapCount: number;
+  private readonly snapSizeLimitBytes: number;
+  private readonly random: () => number;
+  private txnsSinceSnap = 0;
+  private bytesSinceSnap = 0;
+  private randRoll = 0;
+  private randSize = 0;
+  private snapshotInFlight: Promise<WriteSnapshotResult | null> | null = null;
+  private purgeTimer: NodeJS.Timeout | null = null;
+  private lastLoggedZxid: bigint;
+  private closed = false;
+  /** Snapshots written since open (file names), for operators and tests. */
+  readonly snapshotsWritten: string[] = [];
+
+  private constructor(restored: Restored, private readonly opts: ZkDatabaseOptions) {
+    this.restored = restored;
+    this.tree = restored.tree;
+    this.sessions = restored.sessions;
+    this.log = opts.logger ?? silentLogger;
+    this.random = opts.random ?? Math.random;
+    this.snapCount = Math.max(2, opts.snapCount ?? SNAP_COUNT_DEFAULT);
+    this.snapSizeLimitBytes = opts.snapSizeLimitBytes ?? SNAP_SIZE_LIMIT_BYTES_DEFAULT;
+    this.lastLoggedZxid = restored.lastProcessedZxid < 0n ? 0n : restored.lastProcessedZxid;
+    this.writer = new TxnLogWriter(restored.dirs.logDir, { ...opts.log, logger: this.log, lastZxid: this.lastLoggedZxid });
+    this.resetSnapshotTrigger();
+    const purgeHours = opts.autopurge?.purgeIntervalHours ?? 0;
+    if (purgeHours > 0) {
+      this.purgeTimer = setInterval(() => void this.purgeNow(), purgeHours * 3_600_000);
+      this.purgeTimer.unref();
+    }
+  }
+
+  static async open(opts: ZkDatabaseOptions): Promise<ZkDatabase> {
+    return new ZkDatabase(await restore(opts), opts);
+  }
+
+  get lastProcessedZxid(): bigint {
+    return this.tree.lastProcessedZxid;
+  }
+
+  /** The highest zxid handed to the log (durable or not): the next txn takes the one after it. */
+  get lastAppendedZxid(): bigint {
+    return this.lastLoggedZxid;
+  }
+
+  /**
+   * Logs `txn` and applies it once durable. Txns must be committed in zxid order; results
+   * resolve in that order too (group-commit batches resolve in append order).
+   */
+  async commit(txn: LoggedTxn): Promise<ApplyResult> {
+    if (this.closed) throw new Error('database is closed');
+    if (txn.header.zxid <= this.lastLoggedZxid) {
+      throw new RangeError(`zxid 0x${txn.header.zxid.toString(16)} is not above the last logged 0x${this.lastLoggedZxid.toString(16)}`);
+    }
+    this.lastLoggedZxid = txn.header.zxid;
+    const entry = encodeTxn(txn);
+    this.maybeSnapshot(entry.length);
+    await this.writer.append({ zxid: txn.header.zxid, entry });
+    return this.apply(txn);
+  }
+
+  private apply(txn: LoggedTxn): ApplyResult {
+    if (txn.header.type === OpCode.createSession && txn.body.type === OpCode.createSession) {
+      this.sessions.set(txn.header.clientId, txn.body.txn.timeOut);
+    } else if (txn.header.type === OpCode.closeSession) {
+      this.sessions.delete(txn.header.clientId);
+    }
+    return this.tree.applyTxn(txn);
+  }
+
+  private resetSnapshotTrigger(): void {
+    this.randRoll = Math.floor(this.random() * (this.snapCount / 2));
+    this.randSize = this.snapSizeLimitBytes > 0 ? Math.floor(this.random() * (this.snapSizeLimitBytes / 2)) : 0;
+  }
+
+  /** The reference's shouldSnapshot: counted before the txn that crosses the threshold is logged. */
+  private maybeSnapshot(entryBytes: number): void {
+    this.txnsSinceSnap++;
+    this.bytesSinceSnap += entryBytes;
+    const byCount = this.txnsSinceSnap > this.snapCount / 2 + this.randRoll;
+    const bySize = this.snapSizeLimitBytes > 0 && this.bytesSinceSnap > this.snapSizeLimitBytes / 2 + this.randSize;
+    if (!byCount && !bySize) return;
+    this.resetSnapshotTrigger();
+    this.txnsSinceSnap = 0;
+    this.bytesSinceSnap = 0;
+    this.writer.roll();
+    if (this.snapshotInFlight !== null) {
+      this.log.warn('too busy to snap, skipping');
+      return;
+    }
+    // As the reference, the snapshot covers what is applied once the txns before this one are in.
+    void this.snapshotNow();
+  }
+
+  /** Writes a snapshot named after the last applied zxid; resolves when it is durable. */
+  snapshotNow(): Promise<WriteSnapshotResult | null> {
+    if (this.snapshotInFlight !== null) return this.snapshotInFlight;
+    const zxid = this.tree.lastProcessedZxid;
+    const run = writeSnapshot(this.tree.snapshotSource(this.sessions), this.restored.dirs.snapDir, zxid, {
+      compression: this.opts.snapshotCompression ?? '',
+      logger: this.log,
+    })
+      .then((r) => {
+        this.snapshotsWritten.push(r.file);
+        this.log.info('snapshot written', { file: r.file, nodes: r.nodes, bytes: r.bytes });
+        return r;
+      })
+      .catch((e: unknown) => {
+        this.log.error('snapshot failed', { zxid, error: e instanceof Error ? e.message : String(e) });
+        return null;
+      })
+      .finally(() => {
+        this.snapshotInFlight = null;
+      });
+    this.snapshotInFlight = run;
+    return run;
+  }
+
+  async purgeNow(): Promise<void> {
+    const keep = this.opts.autopurge?.snapRetainCount ?? 3;
+    try {
+      const r = await purge(this.opts.dataDir, this.opts.dataLogDir, keep);
+      this.log.info('purged old snapshots and logs', { deleted: r.deleted.length });
+    } catch (e) {
+      this.log.error('purge failed', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  get logStats(): TxnLogWriter['stats'] {
+    return this.writer.stats;
+  }
+
+  /** Waits for pending appends and any snapshot in flight, then closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.purgeTimer !== null) clearInterval(this.purgeTimer);
+    await this.writer.close();
+    if (this.snapshotInFlight !== null) await this.snapshotInFlight;
+  }
+}
