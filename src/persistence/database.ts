@@ -86,18 +86,28 @@ export class ZkDatabase {
    * resolve in that order too (group-commit batches resolve in append order).
    */
   async commit(txn: LoggedTxn): Promise<ApplyResult> {
-    if (this.closed) throw new Error('database is closed');
+    await this.append(txn);
+    return this.apply(txn);
+  }
+
+  /**
+   * Logs `txn`; resolves once it is durable. The caller applies it with `apply` in zxid order —
+   * the server does so in its final step, in request order with the reads around it, so that no
+   * read observes a txn before that txn's watch events are sent (as the reference's pipeline).
+   */
+  append(txn: LoggedTxn): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
     if (txn.header.zxid <= this.lastLoggedZxid) {
       throw new RangeError(`zxid 0x${txn.header.zxid.toString(16)} is not above the last logged 0x${this.lastLoggedZxid.toString(16)}`);
     }
     this.lastLoggedZxid = txn.header.zxid;
     const entry = encodeTxn(txn);
     this.maybeSnapshot(entry.length);
-    await this.writer.append({ zxid: txn.header.zxid, entry });
-    return this.apply(txn);
+    return this.writer.append({ zxid: txn.header.zxid, entry });
   }
 
-  private apply(txn: LoggedTxn): ApplyResult {
+  /** Applies a durable txn to the tree and the session table. Txns must come in zxid order. */
+  apply(txn: LoggedTxn): ApplyResult {
     if (txn.header.type === OpCode.createSession && txn.body.type === OpCode.createSession) {
       this.sessions.set(txn.header.clientId, txn.body.txn.timeOut);
     } else if (txn.header.type === OpCode.closeSession) {
