@@ -1,8 +1,10 @@
-// Command-line entry and composition root: `zkts <command> [zoo.cfg]`, shaped like zkServer.sh.
-// The server itself lands with the standalone-server work; until then the server commands say so
-// and exit non-zero rather than pretend.
+// Command-line entry and composition root: `zkts <command> [zoo.cfg]`, shaped like zkServer.sh,
+// plus the operator tools (txnlog, snapshot, cleanup; see ./tools). The server itself lands with
+// the standalone-server work; until then the server commands say so and exit non-zero rather than
+// pretend.
 
 import { parseArgs } from 'node:util';
+import { processIO, runCleanup, runSnapshot, runTxnlog, type ToolIO } from './tools';
 import { createLogger } from './util/logger';
 import { REFERENCE_VERSION, ZKTS_VERSION } from './version';
 
@@ -15,11 +17,51 @@ Commands:
   restart [cfg]           stop, then start
   status [cfg]            print the server's mode (asks it with 'srvr')
   version                 print the version
+
+Tools (each takes -h for its options):
+  txnlog [-d] [--json] <log file>          dump a txn log file (zkTxnLogToolkit.sh -d)
+  snapshot [-d|--json] <snapshot file>     print a snapshot file (zkSnapShotToolkit.sh)
+  cleanup [-n N] [dataDir [dataLogDir]]    delete old snapshots and logs, keep N (zkCleanup.sh)
 `;
 
 const SERVER_COMMANDS = new Set(['start-foreground', 'start', 'stop', 'restart', 'status']);
 
+const TOOLS: Readonly<Record<string, (args: string[], io: ToolIO) => number | Promise<number>>> = {
+  txnlog: runTxnlog,
+  snapshot: runSnapshot,
+  cleanup: runCleanup,
+};
+
+/** Runs a tool command to completion; resolves to its exit status (unexpected errors are 1). */
+export async function runTool(command: string, args: string[], io: ToolIO): Promise<number> {
+  const tool = TOOLS[command];
+  if (tool === undefined) throw new RangeError(`no tool ${command}`);
+  try {
+    return await tool(args, io);
+  } catch (e) {
+    io.flush();
+    io.err(`zkts ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    io.flush();
+  }
+}
+
 export function main(argv: string[]): number {
+  const [first, ...rest] = argv;
+  if (first !== undefined && Object.hasOwn(TOOLS, first)) {
+    // A reader that goes away (`zkts txnlog f | head`) ends the dump quietly.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+    const done = runTool(first, rest, processIO());
+    // bin/zkts stores the returned status; an asynchronous tool overwrites it when it finishes.
+    void done.then((code) => {
+      process.exitCode = code;
+    });
+    return 0;
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
