@@ -1,5 +1,9 @@
-// Public API of the zkts package. The embeddable `startServer()` arrives with the standalone server;
-// today the package exports the protocol layer: Jute codecs and the frame decoder.
+// Public API of the zkts package: the embeddable server and the protocol layer.
+
+export { startServer } from './embedded';
+export type { EmbeddedServer, StartServerOptions } from './embedded';
+export { ZkServer } from './server/zk-server';
+export type { ServerOptions } from './server/options';
 
 export * as jute from './protocol/generated';
 export { JuteDecodeError, JUTE_MAXBUFFER_DEFAULT } from './protocol/jute/runtime';

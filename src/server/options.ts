@@ -1,0 +1,42 @@
+// Everything a standalone server needs to run, already validated (src/config builds it from zoo.cfg).
+
+import type { Logger } from '../util/logger';
+
+export interface ServerOptions {
+  /** Address to bind (clientPortAddress); default all addresses. */
+  host?: string;
+  /** clientPort; 0 picks a free port (tests). */
+  port: number;
+  dataDir: string;
+  dataLogDir?: string;
+  tickTimeMs: number;
+  /** Defaults 2 and 20 tickTimes. */
+  minSessionTimeoutMs?: number;
+  maxSessionTimeoutMs?: number;
+  /** Connections per client IP (0 = unlimited). Default 60. */
+  maxClientCnxns?: number;
+  /** jute.maxbuffer: largest frame accepted. Default 1048575. */
+  juteMaxBuffer?: number;
+  /** Standalone servers use id 1 for session ids, as the reference. */
+  serverId?: number;
+  extendedTypesEnabled?: boolean;
+  skipACL?: boolean;
+  /** zookeeper.DigestAuthenticationProvider.superDigest: `super:<base64 sha1>`. */
+  superDigest?: string;
+  enforceQuota?: boolean;
+  snapCount?: number;
+  snapSizeLimitBytes?: number;
+  preAllocSizeBytes?: number;
+  forceSync?: boolean;
+  snapshotCompression?: '' | 'gz' | 'snappy';
+  autopurge?: { snapRetainCount: number; purgeIntervalHours: number };
+  /** Four-letter words answered on the client port ('*' = all). Default: srvr. */
+  fourLetterWords?: readonly string[];
+  /** zookeeper.globalOutstandingLimit: stop reading from busy connections above this. Default 1000. */
+  globalOutstandingLimit?: number;
+  /** Containers and TTL nodes are checked this often (znode.container.checkIntervalMs). Default 60000. */
+  containerCheckIntervalMs?: number;
+  /** znode.container.maxNeverUsedIntervalMs (0 = never reap never-used containers). */
+  containerMaxNeverUsedIntervalMs?: number;
+  logger?: Logger;
+}

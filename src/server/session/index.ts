@@ -1,0 +1,6 @@
+// Sessions: ids, passwords, expiry buckets and the tracker.
+
+export { ExpiryQueue, type ExpiryBucket } from './expiry-queue';
+export { checkSessionPassword, sessionPassword } from './password';
+export { initialSessionId, nextSessionId, serverIdOfSession } from './session-id';
+export { SessionTracker, negotiateTimeout, type SessionCheck, type SessionInfo, type SessionTrackerOptions } from './tracker';

@@ -1,0 +1,347 @@
+// The standalone server: composition of the database, the session tracker, prep, the watch
+// manager and the connections. One global order, like the reference's standalone chain
+// (Prep -> Sync -> Final): each request is prepared when it arrives (writes get their zxid and
+// txn), writes are appended with group commit, and the final step runs strictly in arrival order:
+// apply the txn, send its watch events, then the reply; reads are evaluated in their turn.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { ConnectResponse, type ConnectRequest, type RequestHeader } from '../protocol/generated';
+import { ErrCode, OpCode } from '../protocol/opcodes';
+import { ZkDatabase } from '../persistence/database';
+import type { LoggedTxn } from '../persistence/txn';
+import { silentLogger, type Logger } from '../util/logger';
+import { authenticate, initialIds, javaAuthInfoOrder } from './auth';
+import { ClientConnection, type ConnectionHost } from './connection';
+import { replyForRead, replyForTxn, type FinalEnv } from './final';
+import { fourLetterAnswer, type ServerView } from './four-letter';
+import type { ServerOptions } from './options';
+import { RequestPreparer } from './prep';
+import type { Request } from './request';
+import { SessionTracker, sessionPassword } from './session';
+import { WatchManager } from './watch';
+
+const PING_XID = -2;
+const AUTH_XID = -4;
+const SET_WATCHES_XID = -8;
+
+interface Stats {
+  packetsReceived: number;
+  packetsSent: number;
+  latencyMinMs: number;
+  latencyMaxMs: number;
+  latencyTotalMs: number;
+  latencyCount: number;
+}
+
+export class ZkServer implements ConnectionHost {
+  private readonly log: Logger;
+  private readonly connections = new Set<ClientConnection>();
+  private readonly bySession = new Map<bigint, ClientConnection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly prep: RequestPreparer;
+  private readonly watches = new WatchManager<ClientConnection>();
+  private readonly sessions: SessionTracker;
+  private readonly finalEnv: FinalEnv<ClientConnection>;
+  private chain: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private containerTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  readonly stats: Stats = { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 };
+  readonly startedAt = Date.now();
+
+  private constructor(
+    readonly options: ServerOptions,
+    readonly db: ZkDatabase,
+    private readonly server: Server,
+  ) {
+    this.log = options.logger ?? silentLogger;
+    const tick = options.tickTimeMs;
+    this.sessions = new SessionTracker({ tickTimeMs: tick, serverId: options.serverId ?? 1, nowMs: Date.now() });
+    for (const [id, timeout] of db.sessions) this.sessions.add(id, timeout, Date.now());
+    this.prep = new RequestPreparer({
+      tree: db.tree,
+      sessions: this.sessions,
+      nextZxid: () => this.db.lastAppendedZxid + 1n,
+      now: () => BigInt(Date.now()),
+      config: {
+        extendedTypesEnabled: options.extendedTypesEnabled ?? false,
+        skipACL: options.skipACL ?? false,
+        enforceQuota: options.enforceQuota ?? false,
+      },
+    });
+    this.finalEnv = { tree: db.tree, watches: this.watches, skipACL: options.skipACL ?? false };
+  }
+
+  static async start(options: ServerOptions): Promise<ZkServer> {
+    const log = options.logger ?? silentLogger;
+    const db = await ZkDatabase.open({
+      dataDir: options.dataDir,
+      ...(options.dataLogDir ? { dataLogDir: options.dataLogDir } : {}),
+      logger: log,
+      tree: { extendedTypesEnabled: options.extendedTypesEnabled ?? false },
+      ...(options.snapCount !== undefined ? { snapCount: options.snapCount } : {}),
+      ...(options.snapSizeLimitBytes !== undefined ? { snapSizeLimitBytes: options.snapSizeLimitBytes } : {}),
+      snapshotCompression: options.snapshotCompression ?? '',
+      log: {
+        forceSync: options.forceSync ?? true,
+        ...(options.preAllocSizeBytes !== undefined ? { preAllocSizeBytes: options.preAllocSizeBytes } : {}),
+      },
+      ...(options.autopurge ? { autopurge: options.autopurge } : {}),
+    });
+    const server = createServer();
+    const zk = new ZkServer(options, db, server);
+    server.on('connection', (s) => zk.accept(s));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    zk.tickTimer = setInterval(() => zk.expireSessions(), Math.max(10, Math.floor(options.tickTimeMs / 2)));
+    log.info('zkts serving', { address: zk.address, dataDir: options.dataDir, zxid: db.lastProcessedZxid });
+    return zk;
+  }
+
+  get address(): { host: string; port: number } {
+    const a = this.server.address();
+    if (a === null || typeof a === 'string') throw new Error('server is not listening');
+    return { host: a.address, port: a.port };
+  }
+
+  // ---- connections ----
+
+  private accept(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const conn = new ClientConnection(socket, this, this.log, this.options.juteMaxBuffer ?? 0xfffff);
+    const max = this.options.maxClientCnxns ?? 60;
+    const count = (this.perIp.get(conn.remoteAddress) ?? 0) + 1;
+    if (max > 0 && count > max) {
+      this.log.warn('too many connections from one address', { address: conn.remoteAddress, max });
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(conn.remoteAddress, count);
+    conn.authInfo = initialIds(conn.remoteAddress);
+    this.connections.add(conn);
+  }
+
+  onClosed(conn: ClientConnection): void {
+    if (!this.connections.delete(conn)) return;
+    const n = (this.perIp.get(conn.remoteAddress) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(conn.remoteAddress);
+    else this.perIp.set(conn.remoteAddress, n);
+    this.watches.removeWatcher(conn);
+    if (this.bySession.get(conn.sessionId) === conn) this.bySession.delete(conn.sessionId);
+  }
+
+  fourLetterWord(word: string, conn: ClientConnection): string | null {
+    return fourLetterAnswer(word, this.view(), this.options.fourLetterWords ?? ['srvr'], conn);
+  }
+
+  onConnectRequest(conn: ClientConnection, req: ConnectRequest, readOnlyPresent: boolean): void {
+    if (req.lastZxidSeen > this.db.lastProcessedZxid) {
+      // The client has seen a newer state than ours: it must try another server.
+      conn.close(`client has seen zxid 0x${req.lastZxidSeen.toString(16)}, ours is 0x${this.db.lastProcessedZxid.toString(16)}`, 'info');
+      return;
+    }
+    const tick = this.options.tickTimeMs;
+    const min = this.options.minSessionTimeoutMs ?? 2 * tick;
+    const max = this.options.maxSessionTimeoutMs ?? 20 * tick;
+    const timeout = Math.min(Math.max(req.timeOut, min), max);
+    if (req.sessionId === 0n) {
+      const id = this.sessions.create(timeout, Date.now());
+      conn.timeoutMs = timeout;
+      this.bySession.set(id, conn);
+      conn.sessionId = id;
+      const body = Buffer.allocUnsafe(4);
+      body.writeInt32BE(timeout, 0);
+      this.submit(conn, { sessionId: id, cxid: 0, type: OpCode.createSession, body, authInfo: conn.authInfo }, {
+        onDone: () => this.finishSessionInit(conn, id, timeout, readOnlyPresent, true),
+      });
+      return;
+    }
+    const valid = this.sessions.isValid(req.sessionId) && req.passwd !== null && req.passwd.equals(sessionPassword(req.sessionId));
+    if (valid) {
+      const prior = this.bySession.get(req.sessionId);
+      if (prior !== undefined && prior !== conn) prior.close('session moved to a new connection', 'info');
+      // As the reference, a reconnect runs on the newly negotiated timeout.
+      conn.timeoutMs = timeout;
+      this.sessions.touch(req.sessionId, Date.now(), timeout);
+      this.bySession.set(req.sessionId, conn);
+      this.finishSessionInit(conn, req.sessionId, timeout, readOnlyPresent, true);
+    } else {
+      this.finishSessionInit(conn, req.sessionId, 0, readOnlyPresent, false);
+    }
+  }
+
+  private finishSessionInit(conn: ClientConnection, id: bigint, timeout: number, readOnlyPresent: boolean, valid: boolean): void {
+    const res = ConnectResponse.encode({
+      protocolVersion: 0,
+      timeOut: valid ? timeout : 0,
+      sessionId: valid ? id : 0n,
+      passwd: valid ? sessionPassword(id) : Buffer.alloc(16),
+      ...(readOnlyPresent ? { readOnly: false } : {}),
+    });
+    conn.sendFrame(res);
+    if (!valid) {
+      conn.close('session expired or password mismatch', 'info');
+      return;
+    }
+    conn.established(id);
+  }
+
+  onRequest(conn: ClientConnection, header: RequestHeader, body: Buffer): void {
+    this.stats.packetsReceived++;
+    this.sessions.touch(conn.sessionId, Date.now(), conn.timeoutMs);
+    if (header.type === OpCode.auth) {
+      this.handleAuth(conn, body);
+      return;
+    }
+    // The reference keeps a connection's ids in a hash set: whoAmI and `auth` ACLs see that order.
+    this.submit(conn, { sessionId: conn.sessionId, cxid: header.xid, type: header.type, body, authInfo: javaAuthInfoOrder(conn.authInfo) });
+  }
+
+  private handleAuth(conn: ClientConnection, body: Buffer): void {
+    const r = authenticate(body, { remoteAddress: conn.remoteAddress, superDigest: this.options.superDigest });
+    if (r.ok) {
+      for (const id of r.ids) if (!conn.authInfo.some((x) => x.scheme === id.scheme && x.id === id.id)) conn.authInfo.push(id);
+      conn.sendReply(AUTH_XID, 0n, 0, null);
+    } else if (r.reason === 'malformed') {
+      conn.close('malformed auth packet');
+    } else {
+      conn.sendReply(AUTH_XID, 0n, ErrCode.AUTHFAILED, null);
+      conn.close(`authentication failed (${r.reason})`, 'info');
+    }
+  }
+
+  // ---- the pipeline ----
+
+  private submit(conn: ClientConnection | null, req: Request, hooks: { onDone?: () => void } = {}): void {
+    const started = Date.now();
+    const outcome = this.prep.prepare(req);
+    const txn: LoggedTxn | null = outcome.kind === 'txn' ? outcome.txn : null;
+    const durable: Promise<void> | null = txn === null ? null : this.db.append(txn);
+    this.inFlight++;
+    this.chain = this.chain
+      .then(async () => {
+        if (durable !== null) await durable;
+        this.finish(conn, req, outcome, txn, hooks);
+        this.recordLatency(Date.now() - started);
+      })
+      .catch((e: unknown) => this.fatal(e))
+      .finally(() => {
+        this.inFlight--;
+      });
+  }
+
+  private finish(
+    conn: ClientConnection | null,
+    req: Request,
+    outcome: ReturnType<RequestPreparer['prepare']>,
+    txn: LoggedTxn | null,
+    hooks: { onDone?: () => void },
+  ): void {
+    if (txn !== null) {
+      const result = this.db.apply(txn);
+      this.prep.applied(txn.header.zxid);
+      for (const t of result.triggers) {
+        for (const { watcher, event } of this.watches.trigger(t)) watcher.sendEvent(event.type, event.path);
+      }
+      if (req.type === OpCode.closeSession) {
+        this.sessions.remove(req.sessionId);
+        const owner = this.bySession.get(req.sessionId);
+        if (conn === null) {
+          owner?.close('session expired', 'info');
+          return;
+        }
+      }
+      if (req.type === OpCode.createSession) {
+        hooks.onDone?.();
+        return;
+      }
+      if (conn === null) return;
+      const reply = replyForTxn(req, result);
+      this.reply(conn, req.cxid, reply.err, reply.body);
+      if (req.type === OpCode.closeSession) conn.close('client closed the session', 'debug');
+      return;
+    }
+    if (conn === null) return;
+    if (outcome.kind === 'reject') {
+      this.reply(conn, req.cxid, outcome.err, null);
+      if (outcome.close) conn.close(`request type ${req.type} rejected (${outcome.err})`);
+      return;
+    }
+    switch (req.type) {
+      case OpCode.ping:
+        this.reply(conn, PING_XID, 0, null);
+        return;
+      case OpCode.setWatches:
+      case OpCode.setWatches2:
+      {
+        const out = this.watches.setWatchesFromRequest(req.type, req.body, conn, this.db.tree);
+        for (const ev of out.events) conn.sendEvent(ev.type, ev.path);
+        this.reply(conn, SET_WATCHES_XID, out.err, null);
+        return;
+      }
+      default: {
+        const reply = replyForRead(this.finalEnv, req, { watcher: conn });
+        this.reply(conn, req.cxid, reply.err, reply.body);
+      }
+    }
+  }
+
+  private reply(conn: ClientConnection, xid: number, err: number, body: Buffer | null): void {
+    this.stats.packetsSent++;
+    conn.sendReply(xid, this.db.lastProcessedZxid, err, body);
+  }
+
+  private recordLatency(ms: number): void {
+    const s = this.stats;
+    if (s.latencyCount === 0 || ms < s.latencyMinMs) s.latencyMinMs = ms;
+    if (ms > s.latencyMaxMs) s.latencyMaxMs = ms;
+    s.latencyTotalMs += ms;
+    s.latencyCount++;
+  }
+
+  private fatal(e: unknown): void {
+    this.log.error('unrecoverable error in the request pipeline: stopping', { error: e instanceof Error ? e.stack : String(e) });
+    void this.stop();
+  }
+
+  // ---- sessions ----
+
+  private expireSessions(): void {
+    for (const id of this.sessions.expired(Date.now())) {
+      this.log.info('session expired', { sessionId: id });
+      this.sessions.setClosing(id);
+      this.submit(null, { sessionId: id, cxid: 0, type: OpCode.closeSession, body: Buffer.alloc(0), authInfo: [] });
+    }
+  }
+
+  // ---- views and lifecycle ----
+
+  view(): ServerView {
+    return {
+      mode: 'standalone',
+      zxid: this.db.lastProcessedZxid,
+      nodeCount: this.db.tree.nodeCount,
+      connections: this.connections.size,
+      outstanding: this.inFlight,
+      stats: this.stats,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.containerTimer) clearInterval(this.containerTimer);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.connections) c.close('server stopping', 'debug');
+    await closed;
+    await this.chain.catch(() => undefined);
+    await this.db.close();
+  }
+}
