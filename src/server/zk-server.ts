@@ -9,6 +9,7 @@ import { ConnectResponse, type ConnectRequest, type RequestHeader } from '../pro
 import { ErrCode, OpCode } from '../protocol/opcodes';
 import { ZkDatabase } from '../persistence/database';
 import type { LoggedTxn } from '../persistence/txn';
+import { ttlOfEphemeralOwner } from '../tree';
 import { silentLogger, type Logger } from '../util/logger';
 import { authenticate, initialIds, javaAuthInfoOrder } from './auth';
 import { ClientConnection, type ConnectionHost } from './connection';
@@ -97,6 +98,8 @@ export class ZkServer implements ConnectionHost {
       server.listen(options.port, options.host, () => resolve());
     });
     zk.tickTimer = setInterval(() => zk.expireSessions(), Math.max(10, Math.floor(options.tickTimeMs / 2)));
+    zk.containerTimer = setInterval(() => zk.checkContainers(), options.containerCheckIntervalMs ?? 60_000);
+    zk.containerTimer.unref();
     log.info('zkts serving', { address: zk.address, dataDir: options.dataDir, zxid: db.lastProcessedZxid });
     return zk;
   }
@@ -317,6 +320,33 @@ export class ZkServer implements ConnectionHost {
       this.log.info('session expired', { sessionId: id });
       this.sessions.setClosing(id);
       this.submit(null, { sessionId: id, cxid: 0, type: OpCode.closeSession, body: Buffer.alloc(0), authInfo: [] });
+    }
+  }
+
+  /**
+   * The reference's ContainerManager: empty containers that ever had a child (stored cversion > 0,
+   * or older than maxNeverUsedIntervalMs) and empty TTL nodes past their TTL since the last change
+   * are deleted with internal deleteContainer requests (session 0, body = the raw path).
+   */
+  private checkContainers(): void {
+    const tree = this.db.tree;
+    const now = BigInt(Date.now());
+    const neverUsedMs = BigInt(this.options.containerMaxNeverUsedIntervalMs ?? 0);
+    const candidates: string[] = [];
+    for (const path of tree.containerPaths) {
+      const n = tree.getNode(path);
+      if (n === null || n.numChildren > 0) continue;
+      if (n.stat.cversion > 0 || (neverUsedMs !== 0n && now - n.stat.mtime > neverUsedMs)) candidates.push(path);
+    }
+    for (const path of tree.ttlPaths) {
+      const n = tree.getNode(path);
+      if (n === null || n.numChildren > 0) continue;
+      const ttl = ttlOfEphemeralOwner(n.stat.ephemeralOwner);
+      if (ttl !== 0n && now - n.stat.mtime > ttl) candidates.push(path);
+    }
+    for (const path of candidates) {
+      this.log.info('deleting candidate container', { path });
+      this.submit(null, { sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, body: Buffer.from(path, 'utf8'), authInfo: [] });
     }
   }
 
