@@ -1,0 +1,43 @@
+// ServerConfig -> the standalone server's options. Settings the server does not take yet stay in
+// the config (config.inactiveKeys lists what an operator set that has no effect).
+
+import type { ServerOptions } from '../server/options';
+import type { Logger } from '../util/logger';
+import type { ServerConfig } from './types';
+
+export class NoClientPortError extends Error {
+  override readonly name = 'NoClientPortError';
+}
+
+export function toServerOptions(config: ServerConfig, logger: Logger): ServerOptions {
+  if (config.clientPort === null) {
+    throw new NoClientPortError(`${config.configFile}: no clientPort, and zkts serves no secure client port yet`);
+  }
+  const s = config.system;
+  return {
+    ...(config.clientPortAddress !== null ? { host: config.clientPortAddress } : {}),
+    port: config.clientPort,
+    dataDir: config.dataDir,
+    ...(config.dataLogDir !== config.dataDir ? { dataLogDir: config.dataLogDir } : {}),
+    tickTimeMs: config.tickTimeMs,
+    minSessionTimeoutMs: config.minSessionTimeoutMs,
+    maxSessionTimeoutMs: config.maxSessionTimeoutMs,
+    maxClientCnxns: config.maxClientCnxns,
+    juteMaxBuffer: s.juteMaxBufferBytes,
+    extendedTypesEnabled: s.extendedTypesEnabled,
+    skipACL: s.skipACL,
+    ...(s.superDigest !== null ? { superDigest: s.superDigest } : {}),
+    enforceQuota: s.enforceQuota,
+    snapCount: s.snapCount,
+    snapSizeLimitBytes: s.snapSizeLimitKb * 1024,
+    preAllocSizeBytes: s.preAllocSizeKb * 1024,
+    forceSync: s.forceSync,
+    snapshotCompression: s.snapshotCompression,
+    autopurge: { snapRetainCount: config.autopurge.snapRetainCount, purgeIntervalHours: config.autopurge.purgeIntervalHours },
+    fourLetterWords: s.fourLetterWords,
+    globalOutstandingLimit: s.globalOutstandingLimit,
+    containerCheckIntervalMs: s.containerCheckIntervalMs,
+    containerMaxNeverUsedIntervalMs: s.containerMaxNeverUsedIntervalMs,
+    logger,
+  };
+}
