@@ -38,6 +38,9 @@ export function toServerOptions(config: ServerConfig, logger: Logger): ServerOpt
     globalOutstandingLimit: s.globalOutstandingLimit,
     containerCheckIntervalMs: s.containerCheckIntervalMs,
     containerMaxNeverUsedIntervalMs: s.containerMaxNeverUsedIntervalMs,
+    digestEnabled: s.digestEnabled,
+    dbAutocreate: s.dbAutocreate,
+    trustEmptySnapshot: s.snapshotTrustEmpty,
     logger,
   };
 }

@@ -55,14 +55,14 @@ const ACTIVE = specs('active', [
   ['zookeeper.globalOutstandingLimit', int(1)],
   ['znode.container.checkIntervalMs', int(1)],
   ['znode.container.maxNeverUsedIntervalMs', long(0)],
+  ['zookeeper.digest.enabled', bool],
+  ['zookeeper.snapshot.trust.empty', bool],
+  ['zookeeper.db.autocreate', bool],
 ]);
 
 const PARSED = specs('parsed', [
   ['readonlymode.enabled', bool],
-  ['zookeeper.digest.enabled', bool],
-  ['zookeeper.snapshot.trust.empty', bool],
   ['zookeeper.datadir.autocreate', bool],
-  ['zookeeper.db.autocreate', bool],
   ['zookeeper.txnLogSizeLimitInKb', long()],
   ['zookeeper.maxCnxns', int(0)],
   ['zookeeper.closeSessionTxn.enabled', bool],

@@ -38,5 +38,11 @@ export interface ServerOptions {
   containerCheckIntervalMs?: number;
   /** znode.container.maxNeverUsedIntervalMs (0 = never reap never-used containers). */
   containerMaxNeverUsedIntervalMs?: number;
+  /** zookeeper.digest.enabled (default true): maintain and check the tree digest. */
+  digestEnabled?: boolean;
+  /** zookeeper.snapshot.trust.empty: start from txn logs without a snapshot. */
+  trustEmptySnapshot?: boolean;
+  /** zookeeper.db.autocreate (default true): an empty dataDir starts an empty database. */
+  dbAutocreate?: boolean;
   logger?: Logger;
 }

@@ -198,6 +198,9 @@ test('toServerOptions carries every setting the server takes', (t) => {
       'jute.maxbuffer=0x200000',
       'znode.container.checkIntervalMs=1000',
       'znode.container.maxNeverUsedIntervalMs=5000',
+      'digest.enabled=false',
+      'snapshot.trust.empty=true',
+      'db.autocreate=false',
     ].join('\n'),
   );
   const o = toServerOptions(config, silentLogger);
@@ -225,6 +228,9 @@ test('toServerOptions carries every setting the server takes', (t) => {
     globalOutstandingLimit: 500,
     containerCheckIntervalMs: 1000,
     containerMaxNeverUsedIntervalMs: 5000,
+    digestEnabled: false,
+    dbAutocreate: false,
+    trustEmptySnapshot: true,
     logger: silentLogger,
   });
 });
