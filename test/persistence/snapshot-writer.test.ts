@@ -19,27 +19,44 @@ function tmp(t: { teardown(f: () => void): void }): string {
 const NODES = 200_000;
 
 for (const compression of ['', 'gz', 'snappy'] as SnapshotCompression[]) {
+  // Structural, not timed: a 1 ms timer must keep firing at many points spread over the whole
+  // serialization, which proves the writer yields between chunks instead of holding the loop. (The
+  // gap length itself is a benchmark figure: bench/persistence; it is logged here for information.)
   test.serial(`writing ${NODES} nodes (${compression || 'uncompressed'}) never blocks the event loop`, async (t) => {
     const dir = tmp(t);
+    const source = syntheticSource(NODES, 100);
+    let serialized = 0;
+    const counted: SnapshotSource = {
+      sessions: () => source.sessions(),
+      aclEntries: () => source.aclEntries(),
+      *nodes() {
+        for (const n of source.nodes()) {
+          serialized++;
+          yield n;
+        }
+      },
+      digest: () => source.digest(),
+    };
+    const seenAt = new Set<number>();
     let last = performance.now();
     let maxGap = 0;
-    let ticks = 0;
     const timer = setInterval(() => {
       const now = performance.now();
       maxGap = Math.max(maxGap, now - last);
       last = now;
-      ticks++;
+      if (serialized > 0 && serialized < NODES) seenAt.add(serialized);
     }, 1);
     try {
       last = performance.now();
-      const r = await writeSnapshot(syntheticSource(NODES, 100), dir, 0x100000000n + BigInt(NODES), { compression });
+      const r = await writeSnapshot(counted, dir, 0x100000000n + BigInt(NODES), { compression });
       t.is(r.nodes, NODES);
-      t.log(`${compression || 'plain'}: ${ticks} timer ticks, max gap ${maxGap.toFixed(1)} ms, ${r.bytes} bytes`);
+      t.log(`${compression || 'plain'}: timer fired at ${seenAt.size} points of the write, max gap ${maxGap.toFixed(1)} ms, ${r.bytes} bytes`);
     } finally {
       clearInterval(timer);
     }
-    t.true(ticks > 20, 'the timer kept running while the snapshot was written');
-    t.true(maxGap < 50, `max gap between timer ticks ${maxGap.toFixed(1)} ms`);
+    const points = [...seenAt];
+    t.true(points.length >= 5, `the timer fired at ${points.length} distinct points while nodes were serialized`);
+    t.true(Math.min(...points) < NODES / 4 && Math.max(...points) > (3 * NODES) / 4, 'from early in the write to late in it');
     const sink = new CountingSink();
     const back = await readSnapshot(join(dir, readdirSync(dir)[0]!), sink);
     t.is(back.nodes, NODES);
