@@ -1,0 +1,66 @@
+// Extended node types and quotas, on a server with extendedTypesEnabled and enforceQuota: TTL
+// nodes (every flag, ttl bounds, sequential), containers (stat masking, children), and quota
+// limits written under /zookeeper/quota the way zkCli's setquota writes them (QUOTAEXCEEDED).
+
+import type { Script } from '../../../../test/support/differential';
+
+export const extended: Script = {
+  name: 'extended',
+  description: 'createTTL / createContainer variants and their errors; quotas and QUOTAEXCEEDED',
+  server: { extendedTypesEnabled: 'true', enforceQuota: 'true' },
+  steps: [
+    { client: 'm', op: 'connect' },
+    { client: 'm', op: 'create', path: '/x', data: '' },
+    // TTL
+    { client: 'm', op: 'createTTL', path: '/x/ttl', data: 't', ttl: 3_600_000 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-s-', data: 's', flags: 6, ttl: 3_600_000 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-s-', data: 's', flags: 6, ttl: 1 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-max', data: '', ttl: 0xff_ffff_ffff },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-zero', data: '', ttl: 0 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-neg', data: '', ttl: -5 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-big', data: '', ttl: 0x100_0000_0000 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-flags0', data: '', flags: 0, ttl: 1000 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-flags1', data: '', flags: 1, ttl: 1000 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl-flags4', data: '', flags: 4, ttl: 1000 },
+    { client: 'm', op: 'create', path: '/x/ttl-op1', data: '', flags: 5 },
+    { client: 'm', op: 'create2', path: '/x/ttl-op15', data: '', flags: 6 },
+    { client: 'm', op: 'createTTL', path: '/x/ttl', data: 'dup', ttl: 1000 },
+    { client: 'm', op: 'createTTL', path: '/x/nope/ttl', data: '', ttl: 1000 },
+    { client: 'm', op: 'getData', path: '/x/ttl' },
+    { client: 'm', op: 'create', path: '/x/ttl/child', data: 'children allowed' },
+    { client: 'm', op: 'getChildren2', path: '/x' },
+    { client: 'm', op: 'getEphemerals', prefix: '/' },
+    // Containers
+    { client: 'm', op: 'createContainer', path: '/x/box', data: 'c' },
+    { client: 'm', op: 'createContainer', path: '/x/box', data: 'dup' },
+    { client: 'm', op: 'createContainer', path: '/x/box-flags0', data: '', flags: 0 },
+    { client: 'm', op: 'createContainer', path: '/x/box-flags2', data: '', flags: 2 },
+    { client: 'm', op: 'create', path: '/x/box-op1', data: '', flags: 4 },
+    { client: 'm', op: 'create2', path: '/x/box-op15', data: '', flags: 4 },
+    { client: 'm', op: 'createContainer', path: '/x/box/kid', data: '' },
+    { client: 'm', op: 'create', path: '/x/box/eph', data: '', flags: 1 },
+    { client: 'm', op: 'getChildren2', path: '/x/box' },
+    { client: 'm', op: 'exists', path: '/x/box/kid' },
+    { client: 'm', op: 'delete', path: '/x/box/eph' },
+    { client: 'm', op: 'getAllChildrenNumber', path: '/x' },
+    // Quotas: a hard count limit of 3 and a hard byte limit of 10 on /q
+    { client: 'm', op: 'create', path: '/q', data: '' },
+    { client: 'm', op: 'create', path: '/zookeeper/quota/q', data: null },
+    { client: 'm', op: 'create', path: '/zookeeper/quota/q/zookeeper_limits', data: 'count=-1,bytes=-1,countHardLimit=3,byteHardLimit=10' },
+    { client: 'm', op: 'create', path: '/zookeeper/quota/q/zookeeper_stats', data: 'count=1,bytes=0' },
+    { client: 'm', op: 'create', path: '/q/a', data: '12345' },
+    { client: 'm', op: 'create', path: '/q/b', data: '' },
+    { client: 'm', op: 'create', path: '/q/c', data: '' },
+    { client: 'm', op: 'setData', path: '/q/a', data: '1234567890' },
+    { client: 'm', op: 'setData', path: '/q/a', data: '123456' },
+    { client: 'm', op: 'multi', ops: [{ op: 'delete', path: '/q/b' }, { op: 'create', path: '/q/d', data: '' }] },
+    { client: 'm', op: 'getData', path: '/zookeeper/quota/q/zookeeper_stats' },
+    { client: 'm', op: 'getChildren', path: '/zookeeper/quota/q' },
+    { client: 'm', op: 'delete', path: '/q/a' },
+    { client: 'm', op: 'getData', path: '/zookeeper/quota/q/zookeeper_stats' },
+    { client: 'm', op: 'create', path: '/q/e', data: '' },
+    { client: 'm', op: 'delete', path: '/zookeeper/quota/q/zookeeper_limits' },
+    { client: 'm', op: 'create', path: '/q/f', data: '' },
+    { client: 'm', op: 'getData', path: '/zookeeper/quota/q/zookeeper_stats' },
+  ],
+};

@@ -1,0 +1,96 @@
+// Watch re-registration on reconnect, the way real clients do it: after an abrupt disconnect the
+// client reconnects with its session and lastZxidSeen and pipelines auth + setWatches (or
+// setWatches2 when it holds persistent watches) behind the ConnectRequest. The server answers
+// with catch-up events for what changed meanwhile and registers the rest. Also explicit
+// setWatches on a live connection, and a reconnect that does not re-send its watches.
+
+import type { Script } from '../../../../test/support/differential';
+
+export const reconnectWatches: Script = {
+  name: 'reconnect-watches',
+  description: 'setWatches / setWatches2 on reconnect: catch-up events, re-registered watches, persistent watches, auth re-sent',
+  steps: [
+    { client: 'm', op: 'connect' },
+    { client: 'm', op: 'create', path: '/sw', data: '' },
+    { client: 'm', op: 'create', path: '/sw/changed', data: 'old' },
+    { client: 'm', op: 'create', path: '/sw/deleted', data: '' },
+    { client: 'm', op: 'create', path: '/sw/same', data: '' },
+    { client: 'm', op: 'create', path: '/sw/present', data: '' },
+    { client: 'm', op: 'create', path: '/sw/kids', data: '' },
+    { client: 'm', op: 'create', path: '/sw/stable', data: '' },
+    { client: 'm', op: 'create', path: '/sw/gone', data: '' },
+    { client: 'd', op: 'connect', timeoutMs: 10_000, auth: [{ scheme: 'digest', data: 'dora:explorer' }] },
+    { client: 'd', op: 'getData', path: '/sw/changed', watch: true },
+    { client: 'd', op: 'getData', path: '/sw/deleted', watch: true },
+    { client: 'd', op: 'getData', path: '/sw/same', watch: true },
+    { client: 'd', op: 'exists', path: '/sw/present', watch: true },
+    { client: 'd', op: 'exists', path: '/sw/born', watch: true },
+    { client: 'd', op: 'exists', path: '/sw/unborn', watch: true },
+    { client: 'd', op: 'getChildren', path: '/sw/kids', watch: true },
+    { client: 'd', op: 'getChildren2', path: '/sw/stable', watch: true },
+    { client: 'd', op: 'getChildren', path: '/sw/gone', watch: true },
+    { client: 'd', op: 'drop' },
+    { client: 'm', op: 'setData', path: '/sw/changed', data: 'new' },
+    { client: 'm', op: 'delete', path: '/sw/deleted' },
+    { client: 'm', op: 'create', path: '/sw/born', data: '' },
+    { client: 'm', op: 'create', path: '/sw/kids/new', data: '' },
+    { client: 'm', op: 'delete', path: '/sw/gone' },
+    // Reconnect: auth, then setWatches (v1: no persistent watches), pipelined
+    { client: 'd', op: 'reconnect' },
+    { client: 'd', op: 'expect-events', count: 5 },
+    { client: 'd', op: 'whoAmI' },
+    { client: 'm', op: 'setData', path: '/sw/same', data: 'now' },
+    { client: 'm', op: 'create', path: '/sw/unborn', data: '' },
+    { client: 'm', op: 'create', path: '/sw/stable/x', data: '' },
+    { client: 'm', op: 'setData', path: '/sw/present', data: 'now' },
+    { client: 'd', op: 'expect-events', count: 4 },
+    // Nothing left registered
+    { client: 'm', op: 'setData', path: '/sw/same', data: 'again' },
+    { client: 'm', op: 'delete', path: '/sw/stable/x' },
+    { client: 'd', op: 'expect-events', count: 0 },
+    // Persistent and recursive watches go back with setWatches2 and get no catch-up events
+    { client: 'd', op: 'addWatch', path: '/sw/p', mode: 'persistent' },
+    { client: 'd', op: 'addWatch', path: '/sw/r', mode: 'recursive' },
+    { client: 'd', op: 'getData', path: '/sw/changed', watch: true },
+    { client: 'd', op: 'drop' },
+    { client: 'm', op: 'create', path: '/sw/p', data: 'missed' },
+    { client: 'm', op: 'create', path: '/sw/r', data: 'missed' },
+    { client: 'm', op: 'create', path: '/sw/r/x', data: 'missed' },
+    { client: 'd', op: 'reconnect' },
+    { client: 'd', op: 'expect-events', count: 0 },
+    { client: 'm', op: 'setData', path: '/sw/p', data: 'seen' },
+    { client: 'm', op: 'create', path: '/sw/r/y', data: 'seen' },
+    { client: 'm', op: 'setData', path: '/sw/r/x', data: 'seen' },
+    { client: 'm', op: 'setData', path: '/sw/changed', data: 'seen' },
+    { client: 'd', op: 'expect-events', count: 4 },
+    // setWatches (v1) forced even with persistent watches held: they are not re-registered
+    { client: 'd', op: 'drop' },
+    { client: 'd', op: 'reconnect', watches: 'setWatches' },
+    { client: 'm', op: 'setData', path: '/sw/p', data: 'unseen' },
+    { client: 'd', op: 'expect-events', count: 0 },
+    // A reconnect that re-sends nothing loses every watch
+    { client: 'd', op: 'getData', path: '/sw/same', watch: true },
+    { client: 'd', op: 'drop' },
+    { client: 'd', op: 'reconnect', watches: 'none' },
+    { client: 'm', op: 'setData', path: '/sw/same', data: 'unwatched' },
+    { client: 'd', op: 'expect-events', count: 0 },
+    // Explicit setWatches on a live connection, relative to zxid 0: everything is news
+    { client: 'e', op: 'connect' },
+    { client: 'e', op: 'setWatches', relativeZxid: 'zero', data: ['/sw/same', '/sw/nothing'], exist: ['/sw/born', '/sw/never'], child: ['/sw/kids', '/sw/none'] },
+    { client: 'e', op: 'expect-events', count: 5 },
+    { client: 'm', op: 'create', path: '/sw/never', data: '' },
+    { client: 'e', op: 'expect-events', count: 1 },
+    // ... and relative to the client's last zxid: only registrations
+    { client: 'e', op: 'setWatches', relativeZxid: 'last', data: ['/sw/same'], exist: ['/sw/later'], child: ['/sw/kids'] },
+    { client: 'e', op: 'expect-events', count: 0 },
+    { client: 'm', op: 'setData', path: '/sw/same', data: 'x' },
+    { client: 'm', op: 'create', path: '/sw/later', data: '' },
+    { client: 'm', op: 'create', path: '/sw/kids/more', data: '' },
+    { client: 'e', op: 'expect-events', count: 3 },
+    { client: 'e', op: 'setWatches', v2: true, relativeZxid: 'last', persistent: ['/sw/kids'], recursive: ['/sw/r'] },
+    { client: 'm', op: 'create', path: '/sw/kids/most', data: '' },
+    { client: 'm', op: 'delete', path: '/sw/r/y' },
+    { client: 'e', op: 'expect-events', count: 2 },
+    { client: 'e', op: 'checkWatches', path: '/sw/r', type: 'any' },
+  ],
+};

@@ -1,0 +1,86 @@
+// Sessions: ephemerals and getEphemerals, NOCHILDRENFOREPHEMERALS, closeSession deleting
+// ephemerals (with events), expiry after an abrupt disconnect and while connected but silent,
+// reconnecting to a live session (same id and password), to an expired one, with a wrong password,
+// taking over a session from a second connection, and a lastZxidSeen the server has not reached.
+
+import type { Script } from '../../../../test/support/differential';
+
+export const sessions: Script = {
+  name: 'sessions',
+  description: 'ephemerals, getEphemerals, closeSession, expiry, reconnect (live/expired/bad password/takeover/ahead)',
+  steps: [
+    { client: 'm', op: 'connect' },
+    { client: 'm', op: 'create', path: '/e', data: '' },
+    { client: 'a', op: 'connect', timeoutMs: 2000 },
+    { client: 'a', op: 'create', path: '/e/a1', data: 'eph', flags: 1 },
+    { client: 'a', op: 'create2', path: '/e/a-', data: 'eph seq', flags: 3 },
+    { client: 'a', op: 'create', path: '/e/a1/child', data: 'x' },
+    { client: 'a', op: 'create', path: '/e/a1/child', data: 'x', flags: 1 },
+    { client: 'a', op: 'create', path: '/e/a1/', data: 'x', flags: 2 },
+    { client: 'a', op: 'exists', path: '/e/a1' },
+    { client: 'a', op: 'getEphemerals', prefix: null },
+    { client: 'a', op: 'getEphemerals', prefix: '' },
+    { client: 'a', op: 'getEphemerals', prefix: '/' },
+    { client: 'a', op: 'getEphemerals', prefix: '/e' },
+    { client: 'a', op: 'getEphemerals', prefix: '/e/a1' },
+    { client: 'a', op: 'getEphemerals', prefix: '/e/a-' },
+    { client: 'a', op: 'getEphemerals', prefix: '/x' },
+    { client: 'm', op: 'getEphemerals', prefix: '/' },
+    { client: 'm', op: 'create', path: '/e/m1', data: '', flags: 1 },
+    { client: 'm', op: 'getEphemerals', prefix: '/e' },
+    { client: 'm', op: 'getData', path: '/e/a1' },
+    { client: 'm', op: 'getChildren2', path: '/e' },
+    // Another client watches a's ephemerals; a disappears without closing; the server expires it
+    { client: 'w', op: 'connect' },
+    { client: 'w', op: 'exists', path: '/e/a1', watch: true },
+    { client: 'w', op: 'getChildren', path: '/e', watch: true },
+    { client: 'a', op: 'drop' },
+    { client: 'a', op: 'wait-expired' },
+    { client: 'w', op: 'expect-events', count: 2, unordered: true },
+    { client: 'w', op: 'getChildren2', path: '/e' },
+    { client: 'a', op: 'reconnect' },
+    { client: 'a', op: 'getData', path: '/e' },
+    // closeSession deletes the ephemerals in the same txn and the watchers hear about it
+    { client: 'c', op: 'connect' },
+    { client: 'c', op: 'create', path: '/e/c1', data: '', flags: 1 },
+    { client: 'w', op: 'getData', path: '/e/c1', watch: true },
+    { client: 'c', op: 'closeSession' },
+    { client: 'w', op: 'expect-events', count: 1 },
+    { client: 'c', op: 'getData', path: '/e' },
+    { client: 'c', op: 'reconnect' },
+    { client: 'm', op: 'exists', path: '/e/c1' },
+    // Reconnecting a live session keeps it and its ephemerals
+    { client: 'k', op: 'connect', timeoutMs: 4000 },
+    { client: 'k', op: 'create', path: '/e/k1', data: 'keep', flags: 1 },
+    { client: 'k', op: 'drop' },
+    { client: 'k', op: 'reconnect' },
+    { client: 'k', op: 'getEphemerals', prefix: '/' },
+    { client: 'k', op: 'reconnect', pipeline: false },
+    { client: 'k', op: 'exists', path: '/e/k1' },
+    // A second connection takes the session over: the server closes the first one
+    { client: 'k2', op: 'connect', resume: 'k' },
+    { client: 'k', op: 'expect-closed' },
+    { client: 'k2', op: 'getEphemerals', prefix: '/e' },
+    { client: 'k2', op: 'setData', path: '/e/k1', data: 'from the second connection' },
+    // A wrong password is refused
+    { client: 'k3', op: 'connect', resume: 'k2', badPassword: true },
+    // (3.8 closes the session's current connection before checking the password)
+    { client: 'k2', op: 'exists', path: '/e/k1' },
+    { client: 'k2', op: 'reconnect' },
+    { client: 'k2', op: 'exists', path: '/e/k1' },
+    // A client that has seen the future is refused without an answer
+    { client: 'f', op: 'connect', lastZxidSeen: 'ahead' },
+    // Connected but silent: expired by the server, which then closes the connection
+    { client: 's', op: 'connect', timeoutMs: 2000 },
+    { client: 's', op: 'create', path: '/e/s1', data: '', flags: 1 },
+    { client: 'w', op: 'exists', path: '/e/s1', watch: true },
+    { client: 's', op: 'stall' },
+    { client: 's', op: 'wait-expired' },
+    { client: 's', op: 'expect-closed' },
+    { client: 'w', op: 'expect-events', count: 1 },
+    { client: 's', op: 'reconnect' },
+    { client: 'm', op: 'getChildren', path: '/e' },
+    { client: 'k2', op: 'closeSession' },
+    { client: 'm', op: 'getChildren2', path: '/e' },
+  ],
+};
