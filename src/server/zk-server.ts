@@ -5,11 +5,12 @@
 // apply the txn, send its watch events, then the reply; reads are evaluated in their turn.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { ConnectResponse, type ConnectRequest, type RequestHeader } from '../protocol/generated';
+import { ConnectResponse, SetSASLResponse, type ConnectRequest, type RequestHeader } from '../protocol/generated';
 import { ErrCode, OpCode } from '../protocol/opcodes';
 import { ZkDatabase } from '../persistence/database';
 import type { LoggedTxn } from '../persistence/txn';
-import { ttlOfEphemeralOwner } from '../tree';
+import { Perms, ttlOfEphemeralOwner } from '../tree';
+import { checkACL } from './acl';
 import { silentLogger, type Logger } from '../util/logger';
 import { authenticate, initialIds, javaAuthInfoOrder } from './auth';
 import { ClientConnection, type ConnectionHost } from './connection';
@@ -167,10 +168,11 @@ export class ZkServer implements ConnectionHost {
       });
       return;
     }
+    // As 3.8, the session's current connection is closed before the password is even checked.
+    const prior = this.bySession.get(req.sessionId);
+    if (prior !== undefined && prior !== conn) prior.close('session moved to a new connection', 'info');
     const valid = this.sessions.isValid(req.sessionId) && req.passwd !== null && req.passwd.equals(sessionPassword(req.sessionId));
     if (valid) {
-      const prior = this.bySession.get(req.sessionId);
-      if (prior !== undefined && prior !== conn) prior.close('session moved to a new connection', 'info');
       // As the reference, a reconnect runs on the newly negotiated timeout.
       conn.timeoutMs = timeout;
       this.sessions.touch(req.sessionId, Date.now(), timeout);
@@ -202,6 +204,11 @@ export class ZkServer implements ConnectionHost {
     this.sessions.touch(conn.sessionId, Date.now(), conn.timeoutMs);
     if (header.type === OpCode.auth) {
       this.handleAuth(conn, body);
+      return;
+    }
+    if (header.type === OpCode.sasl) {
+      // No SASL configured: the reference answers inline, OK with a null token and zxid 0.
+      conn.sendReply(header.xid, 0n, 0, SetSASLResponse.encode({ token: null }));
       return;
     }
     // The reference keeps a connection's ids in a hash set: whoAmI and `auth` ACLs see that order.
@@ -251,8 +258,13 @@ export class ZkServer implements ConnectionHost {
     if (txn !== null) {
       const result = this.db.apply(txn);
       this.prep.applied(txn.header.zxid);
+      const skipACL = this.options.skipACL ?? false;
       for (const t of result.triggers) {
-        for (const { watcher, event } of this.watches.trigger(t)) watcher.sendEvent(event.type, event.path);
+        for (const { watcher, event } of this.watches.trigger(t)) {
+          // A watcher without READ on the node does not get the event (its one-shot watch is spent).
+          if (!checkACL(t.acl ?? null, Perms.READ, watcher.authInfo, { skipACL })) continue;
+          watcher.sendEvent(event.type, event.path);
+        }
       }
       if (req.type === OpCode.closeSession) {
         this.sessions.remove(req.sessionId);
@@ -274,7 +286,9 @@ export class ZkServer implements ConnectionHost {
     }
     if (conn === null) return;
     if (outcome.kind === 'reject') {
-      this.reply(conn, req.cxid, outcome.err, null);
+      // UnimplementedRequestProcessor answers with the request's zxid, which is -1 for a non-txn.
+      if (outcome.err === ErrCode.UNIMPLEMENTED) conn.sendReply(req.cxid, -1n, outcome.err, null);
+      else this.reply(conn, req.cxid, outcome.err, null);
       if (outcome.close) conn.close(`request type ${req.type} rejected (${outcome.err})`);
       return;
     }
@@ -362,6 +376,8 @@ export class ZkServer implements ConnectionHost {
       connections: this.connections.size,
       outstanding: this.inFlight,
       stats: this.stats,
+      sessionBuckets: () => this.sessions.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })),
+      ephemerals: () => this.db.tree.sessionsWithEphemerals().map((id) => [id, this.db.tree.getEphemerals(id)] as [bigint, string[]]),
     };
   }
 

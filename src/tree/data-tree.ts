@@ -109,7 +109,10 @@ export class DataTree extends TreeStore {
     const stat = wantStat ? this.statOf(child) : undefined;
 
     this.quota.onCreate(parentName, childName, path, data === null ? 0 : data.length);
-    triggers.push({ path, type: 'created' }, { path: eventPath(parentName), type: 'childrenChanged' });
+    triggers.push(
+      { path, type: 'created', acl: this.acls.convertIndex(aclIndex) },
+      { path: eventPath(parentName), type: 'childrenChanged', acl: this.acls.convertIndex(parent.acl) },
+    );
     return stat === undefined ? { err: ErrCode.OK } : { err: ErrCode.OK, stat };
   }
 
@@ -126,6 +129,7 @@ export class DataTree extends TreeStore {
 
     const node = this.nodes.get(path);
     if (node === undefined) return ErrCode.NONODE;
+    const acl = this.acls.convertIndex(node.acl);
     this.removeNode(path, node);
     this.acls.removeUsage(node.acl);
     this.nodeDataSize -= path.length + dataLength(node.data);
@@ -133,7 +137,10 @@ export class DataTree extends TreeStore {
 
     this.quota.onDelete(parentName, childName, path, dataLength(node.data));
     if (node !== this.root) this.store.release(node.slot);
-    triggers.push({ path, type: 'deleted' }, { path: eventPath(parentName), type: 'childrenChanged' });
+    triggers.push(
+      { path, type: 'deleted', acl },
+      { path: eventPath(parentName), type: 'childrenChanged', acl: this.acls.convertIndex(parent.acl) },
+    );
     return ErrCode.OK;
   }
 
@@ -153,7 +160,7 @@ export class DataTree extends TreeStore {
     const newLength = data === null ? 0 : data.length;
     this.quota.onSetData(path, newLength - oldLength);
     this.nodeDataSize += newLength - oldLength;
-    triggers.push({ path, type: 'dataChanged' });
+    triggers.push({ path, type: 'dataChanged', acl: this.acls.convertIndex(node.acl) });
     return { err: ErrCode.OK, stat };
   }
 

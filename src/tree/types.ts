@@ -1,6 +1,6 @@
 // Plain-data results of applying txns to the tree.
 
-import type { Stat } from '../protocol/generated';
+import type { ACL, Stat } from '../protocol/generated';
 
 /** What a watch manager should fire, in the reference's order. The server dispatches these. */
 export type TriggerType = 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
@@ -13,6 +13,11 @@ export interface WatchTrigger {
    */
   path: string;
   type: TriggerType;
+  /**
+   * The ACL the event is checked against before delivery (3.8.4+, and Debian's 3.8.0 with the
+   * CVE-2024-23944 fix): the node's, or the parent's for childrenChanged; null or absent = open.
+   */
+  acl?: readonly ACL[] | null;
 }
 
 /** The outcome of one txn or one sub-txn of a multi (the reference's ProcessTxnResult). */

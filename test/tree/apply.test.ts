@@ -11,25 +11,35 @@ function treeWith(lines: string[], tree = new DataTree()): DataTree {
   return tree;
 }
 
+
+/** Path and type of each trigger, in order (the ACL each carries is checked separately). */
+const pt = (ts: readonly { path: string; type: string }[]) => ts.map(({ path, type }) => ({ path, type }));
+
 test('create fires NodeCreated on the path then NodeChildrenChanged on the parent ("/" for the root)', (t) => {
   const tree = new DataTree();
   const r1 = tree.applyTxn(parseTxn('1 10 1 create /a - world:anyone:31 p 1'));
-  t.deepEqual(r1.triggers, [
+  t.deepEqual(pt(r1.triggers), [
     { path: '/a', type: 'created' },
     { path: '/', type: 'childrenChanged' },
   ]);
   const r2 = tree.applyTxn(parseTxn('2 11 1 create /a/b - world:anyone:31 p 1'));
-  t.deepEqual(r2.triggers, [
+  t.deepEqual(pt(r2.triggers), [
     { path: '/a/b', type: 'created' },
     { path: '/a', type: 'childrenChanged' },
+  ]);
+  // Each trigger carries the ACL its event is checked against: the node's, the parent's for children.
+  const r3 = tree.applyTxn(parseTxn('3 12 1 create /a/c - digest:bob:x:1 p 2'));
+  t.deepEqual(r3.triggers.map((x) => x.acl), [
+    [{ perms: 1, id: { scheme: 'digest', id: 'bob:x' } }],
+    [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }],
   ]);
 });
 
 test('delete fires deleted then the parent childrenChanged; setData fires dataChanged; setACL and failures fire nothing', (t) => {
   const tree = treeWith(['1 10 1 create /a - world:anyone:31 p 1', '2 10 1 create /a/b - world:anyone:31 p 1']);
-  t.deepEqual(tree.applyTxn(parseTxn('3 11 1 setData /a/b x 1')).triggers, [{ path: '/a/b', type: 'dataChanged' }]);
+  t.deepEqual(pt(tree.applyTxn(parseTxn('3 11 1 setData /a/b x 1')).triggers), [{ path: '/a/b', type: 'dataChanged' }]);
   t.deepEqual(tree.applyTxn(parseTxn('4 11 1 setACL /a/b world:anyone:1 1')).triggers, []);
-  t.deepEqual(tree.applyTxn(parseTxn('5 12 1 delete /a/b')).triggers, [
+  t.deepEqual(pt(tree.applyTxn(parseTxn('5 12 1 delete /a/b')).triggers), [
     { path: '/a/b', type: 'deleted' },
     { path: '/a', type: 'childrenChanged' },
   ]);
@@ -107,7 +117,7 @@ test('a successful multi applies in order and reports triggers in sub-op order',
   const tree = treeWith(['1 10 1 create /m - world:anyone:31 p 1']);
   const r = tree.applyTxn(parseTxn('2 11 1 multi create /m/a x world:anyone:31 p 1 | setData /m y 1 | check /m 1 | delete /m/a'));
   t.is(r.err, ErrCode.OK);
-  t.deepEqual(r.triggers, [
+  t.deepEqual(pt(r.triggers), [
     { path: '/m/a', type: 'created' },
     { path: '/m', type: 'childrenChanged' },
     { path: '/m', type: 'dataChanged' },
@@ -128,7 +138,7 @@ test('closeSession deletes the listed paths, then the session\'s other ephemeral
   ]);
   const r = tree.applyTxn(parseTxn('6 11 5 closeSession /x/e2,/x/gone'));
   t.is(r.err, ErrCode.OK);
-  t.deepEqual(r.triggers, [
+  t.deepEqual(pt(r.triggers), [
     { path: '/x/e2', type: 'deleted' },
     { path: '/x', type: 'childrenChanged' },
     { path: '/x/e1', type: 'deleted' },
