@@ -26,14 +26,7 @@ const PING_XID = -2;
 const AUTH_XID = -4;
 const SET_WATCHES_XID = -8;
 
-interface Stats {
-  packetsReceived: number;
-  packetsSent: number;
-  latencyMinMs: number;
-  latencyMaxMs: number;
-  latencyTotalMs: number;
-  latencyCount: number;
-}
+type Stats = ServerView['stats'];
 
 export class ZkServer implements ConnectionHost {
   private readonly log: Logger;

@@ -9,7 +9,8 @@
 // zero length (the preallocated zeros). A length of -1, below it or above the limit is an error
 // (the reference throws), as is a file shorter than its 16-byte header.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { FileCursor } from '../persistence/txn-log/reader';
 import {
   adler32,
   END_OF_RECORD,
@@ -65,9 +66,7 @@ export interface TxnLogFileReaderOptions {
 
 /** Synchronous reads of one file through a reusable window. */
 export class TxnLogFileReader {
-  private window: Buffer;
-  private windowStart = 0;
-  private windowBytes = 0;
+  private readonly cursor: FileCursor;
   private readonly entryBytesMax: number;
 
   private constructor(
@@ -75,7 +74,7 @@ export class TxnLogFileReader {
     private readonly fd: number,
     opts: TxnLogFileReaderOptions,
   ) {
-    this.window = Buffer.allocUnsafe(opts.chunkBytes ?? 1024 * 1024);
+    this.cursor = new FileCursor(fd, opts.chunkBytes ?? 1024 * 1024);
     this.entryBytesMax = opts.entryBytesMax ?? ENTRY_BYTES_MAX_DEFAULT;
   }
 
@@ -89,19 +88,7 @@ export class TxnLogFileReader {
 
   /** Makes [pos, pos + n) readable as far as the file reaches; returns a view of what exists. */
   private bytes(pos: number, n: number): Buffer {
-    if (pos < this.windowStart || pos + n > this.windowStart + this.windowBytes) {
-      if (n > this.window.length) this.window = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < this.window.length) {
-        const r = readSync(this.fd, this.window, got, this.window.length - got, pos + got);
-        if (r === 0) break;
-        got += r;
-      }
-      this.windowStart = pos;
-      this.windowBytes = got;
-    }
-    const at = pos - this.windowStart;
-    return this.window.subarray(at, Math.min(at + n, this.windowBytes));
+    return this.cursor.view(pos, this.cursor.ensure(pos, n));
   }
 
   /** The FileHeader; the magic (TXNLOG_MAGIC) is for the caller to check. */

@@ -69,7 +69,8 @@ export interface TxnIteratorOptions {
 }
 
 /** Sync reads of one file through a reusable window. */
-class FileCursor {
+/** Synchronous positional reads of one file through a reusable window (start-up and tools). */
+export class FileCursor {
   private window: Buffer;
   private windowStart = 0;
   private windowBytes = 0;
