@@ -38,6 +38,7 @@ export class ZkServer implements ConnectionHost {
   private readonly sessions: SessionTracker;
   private readonly finalEnv: FinalEnv<ClientConnection>;
   private chain: Promise<void> = Promise.resolve();
+  private readonly paused = new Set<ClientConnection>();
   private inFlight = 0;
   private tickTimer: NodeJS.Timeout | null = null;
   private containerTimer: NodeJS.Timeout | null = null;
@@ -132,6 +133,7 @@ export class ZkServer implements ConnectionHost {
     if (n <= 0) this.perIp.delete(conn.remoteAddress);
     else this.perIp.set(conn.remoteAddress, n);
     this.watches.removeWatcher(conn);
+    this.paused.delete(conn);
     if (this.bySession.get(conn.sessionId) === conn) this.bySession.delete(conn.sessionId);
   }
 
@@ -229,6 +231,10 @@ export class ZkServer implements ConnectionHost {
     const txn: LoggedTxn | null = outcome.kind === 'txn' ? outcome.txn : null;
     const durable: Promise<void> | null = txn === null ? null : this.db.append(txn);
     this.inFlight++;
+    if (conn !== null) {
+      conn.outstanding++;
+      this.throttle(conn);
+    }
     this.chain = this.chain
       .then(async () => {
         if (durable !== null) await durable;
@@ -238,7 +244,29 @@ export class ZkServer implements ConnectionHost {
       .catch((e: unknown) => this.fatal(e))
       .finally(() => {
         this.inFlight--;
+        if (conn !== null) conn.outstanding--;
+        if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
       });
+  }
+
+  /**
+   * The reference's globalOutstandingLimit: above it, connections with requests in flight stop
+   * being read (TCP back-pressure, no error) until the pipeline drains below the limit.
+   */
+  private throttle(conn: ClientConnection): void {
+    if (this.inFlight > this.outstandingLimit && conn.outstanding > 0 && !this.paused.has(conn)) {
+      this.paused.add(conn);
+      conn.setReading(false);
+    }
+  }
+
+  private resumeAll(): void {
+    for (const c of this.paused) c.setReading(true);
+    this.paused.clear();
+  }
+
+  private get outstandingLimit(): number {
+    return this.options.globalOutstandingLimit ?? 1000;
   }
 
   private finish(
