@@ -3,6 +3,8 @@
 //
 //   npm run build && node dist/bench/persistence/txnlog-bench.js
 //   node dist/bench/persistence/txnlog-bench.js --seconds 5 --dir /var/lib/zookeeper-bench
+//
+// The cases are exported for bench/persistence/run.ts (zkts next to Apache ZooKeeper).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -14,15 +16,7 @@ import { TxnLogWriter } from '../../src/persistence/txn-log';
 import type { LoggedTxn } from '../../src/persistence/txn';
 import { OpCode } from '../../src/protocol/opcodes';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '3' },
-    dir: { type: 'string', default: tmpdir() },
-  },
-});
-const seconds = Number(args.seconds);
-
-interface Row {
+export interface Row {
   name: string;
   ops: number;
   elapsedS: number;
@@ -32,7 +26,7 @@ interface Row {
 
 const DATA = Buffer.alloc(100, 0x61);
 
-function setData(zxid: bigint): LoggedTxn {
+export function setData(zxid: bigint): LoggedTxn {
   return {
     header: { clientId: 0x1000001a2b3c0001n, cxid: Number(zxid & 0x7fffffffn), zxid, time: BigInt(Date.now()), type: OpCode.setData },
     body: { type: OpCode.setData, txn: { path: '/bench/node', data: DATA, version: Number(zxid & 0x7fffffffn) } },
@@ -40,7 +34,7 @@ function setData(zxid: bigint): LoggedTxn {
   };
 }
 
-async function rawWriteFdatasync(dir: string): Promise<Row> {
+export async function rawWriteFdatasync(dir: string, seconds: number): Promise<Row> {
   const fh = await open(join(dir, 'raw'), 'w');
   const buf = Buffer.alloc(100, 0x62);
   const latenciesMs: number[] = [];
@@ -59,7 +53,7 @@ async function rawWriteFdatasync(dir: string): Promise<Row> {
   return { name: 'raw write(100 B) + fdatasync', ops: latenciesMs.length, elapsedS, fsyncs: latenciesMs.length, latenciesMs };
 }
 
-async function writerRun(dir: string, concurrency: number): Promise<Row> {
+export async function writerRun(dir: string, concurrency: number, seconds: number): Promise<Row> {
   const w = new TxnLogWriter(dir);
   let zxid = 0n;
   const latenciesMs: number[] = [];
@@ -79,12 +73,12 @@ async function writerRun(dir: string, concurrency: number): Promise<Row> {
   return { name: `TxnLogWriter, ${concurrency} concurrent appender${concurrency > 1 ? 's' : ''}`, ops: latenciesMs.length, elapsedS, fsyncs, latenciesMs };
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function printTable(rows: Row[]): void {
+export function printTable(rows: Row[]): void {
   const header = ['case', 'ops/s', 'fsyncs/s', 'txns/fsync', 'p50 ms', 'p99 ms'];
   const body = rows.map((r) => {
     const sorted = [...r.latenciesMs].sort((a, b) => a - b);
@@ -105,19 +99,27 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '3' },
+      dir: { type: 'string', default: tmpdir() },
+    },
+  });
+  const seconds = Number(args.seconds);
   const rows: Row[] = [];
   const cases: (() => Promise<Row>)[] = [
-    () => withDir(rawWriteFdatasync),
-    () => withDir((d) => writerRun(d, 1)),
-    () => withDir((d) => writerRun(d, 100)),
+    () => withDir(args.dir!, (d) => rawWriteFdatasync(d, seconds)),
+    () => withDir(args.dir!, (d) => writerRun(d, 1, seconds)),
+    () => withDir(args.dir!, (d) => writerRun(d, 100, seconds)),
   ];
   for (const c of cases) rows.push(await c());
   console.log(`txn log, ${seconds} s per case, dir ${args.dir}, node ${process.version}`);
   printTable(rows);
 }
 
-async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(args.dir!, 'zkts-txnlog-bench-'));
+/** Runs `fn` in a fresh directory under `base`, removed afterwards. */
+export async function withDir<T>(base: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(base, 'zkts-txnlog-bench-'));
   try {
     return await fn(dir);
   } finally {
@@ -125,7 +127,9 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
