@@ -8,6 +8,8 @@
 
 import type { ACL, Id } from '../protocol/generated';
 import { ErrCode } from '../protocol/opcodes';
+import { digestProvider } from './auth/digest';
+import { ipProvider } from './auth/ip';
 
 export interface AclOptions {
   /** zookeeper.skipACL=yes: every permission check passes. */
@@ -29,8 +31,9 @@ interface Provider {
 const DEFAULT_SCHEMES: readonly string[] = ['ip', 'digest'];
 
 const PROVIDERS: ReadonlyMap<string, Provider> = new Map<string, Provider>([
-  ['ip', { authenticated: false, isValid: ipAclIsValid, matches: ipMatches }],
-  ['digest', { authenticated: true, isValid: (id) => javaSplitCount(id, ':') === 2, matches: (a, b) => a === b }],
+  // ip and digest are the authentication providers' own rules (src/server/auth).
+  ['ip', { authenticated: ipProvider.isAuthenticated, isValid: ipProvider.isValid, matches: ipProvider.matches }],
+  ['digest', { authenticated: digestProvider.isAuthenticated, isValid: digestProvider.isValid, matches: digestProvider.matches }],
   // The reference's SASL provider also lets a caller named "super" through (and honours
   // zookeeper.letAnySaslUserDoX, which is not modelled here).
   ['sasl', { authenticated: true, isValid: kerberosNameIsValid, matches: (a, b) => a === 'super' || a === b }],
@@ -158,77 +161,6 @@ export function maskAclForReader(acl: readonly ACL[], idsOrCanAdmin: readonly Id
 }
 
 // ---------------------------------------------------------------- providers
-
-/** Java's String.split(sep) (limit 0) part count: trailing empty parts are dropped; no match gives 1. */
-function javaSplitCount(s: string, sep: string): number {
-  const parts = s.split(sep);
-  if (parts.length === 1) return 1;
-  let n = parts.length;
-  while (n > 0 && parts[n - 1] === '') n--;
-  return n;
-}
-
-/** Integer.parseInt for ASCII digits: optional sign, within the int range, else null. */
-function javaParseInt(s: string): number | null {
-  if (!/^[+-]?[0-9]+$/.test(s)) return null;
-  const v = Number(s);
-  return v < -0x80000000 || v > 0x7fffffff ? null : v;
-}
-
-/** a.b.c.d with each part 0..255; the reference has no IPv6 support in 3.8. */
-function ipv4Bytes(addr: string): number[] | null {
-  const parts = addr.split('.');
-  if (parts.length !== 4) return null;
-  const out: number[] = [];
-  for (const p of parts) {
-    const v = javaParseInt(p);
-    if (v === null || v < 0 || v > 255) return null;
-    out.push(v);
-  }
-  return out;
-}
-
-/** Java's split("/", 2). */
-function splitOnce(s: string, sep: string): [string] | [string, string] {
-  const at = s.indexOf(sep);
-  return at < 0 ? [s] : [s.slice(0, at), s.slice(at + 1)];
-}
-
-/** The prefix length of "addr/bits" (32 without "/bits"), or null when the bits do not parse or exceed the address. */
-function prefixBits(parts: [string] | [string, string], addrBytes: number): number | null {
-  if (parts.length === 1) return addrBytes * 8;
-  const bits = javaParseInt(parts[1]);
-  return bits === null || bits < 0 || bits > addrBytes * 8 ? null : bits;
-}
-
-function maskBytes(b: number[], bits: number): void {
-  let at = Math.floor(bits / 8);
-  let keep = ~((1 << (8 - (bits % 8))) - 1) & 0xff;
-  while (at < b.length) {
-    b[at] = b[at]! & keep;
-    keep = 0;
-    at++;
-  }
-}
-
-function ipAclIsValid(id: string): boolean {
-  const parts = splitOnce(id, '/');
-  const addr = ipv4Bytes(parts[0]);
-  return addr !== null && prefixBits(parts, addr.length) !== null;
-}
-
-function ipMatches(callerId: string, aclExpr: string): boolean {
-  const parts = splitOnce(aclExpr, '/');
-  const acl = ipv4Bytes(parts[0]);
-  if (acl === null) return false;
-  const bits = prefixBits(parts, acl.length);
-  if (bits === null) return false;
-  const caller = ipv4Bytes(callerId);
-  if (caller === null) return false;
-  maskBytes(acl, bits);
-  maskBytes(caller, bits);
-  return caller.every((v, i) => v === acl[i]);
-}
 
 /** KerberosName's constructor: a name with '@' must be service[/host]@realm; a name without one is always accepted. */
 function kerberosNameIsValid(id: string): boolean {
