@@ -1,7 +1,7 @@
 // Malformed input never allocates by a declared length: each case is a typed JuteDecodeError.
 
 import test from 'ava';
-import { CreateRequest, GetChildrenResponse, MultiOperationRecord, MultiResponse, Stat } from '../src/protocol/generated';
+import { CreateRequest, GetChildrenResponse, MultiOperationRecord, MultiResponse, Stat, SyncRequest } from '../src/protocol/generated';
 import { JuteDecodeError } from '../src/protocol/jute/runtime';
 
 const create = CreateRequest.encode({
@@ -75,4 +75,15 @@ test('encoding rejects values that do not fit their Jute type', (t) => {
   const stat = Stat.decode(Buffer.alloc(68));
   t.throws(() => Stat.encode({ ...stat, version: 2 ** 31 }), { instanceOf: RangeError });
   t.throws(() => Stat.encode({ ...stat, czxid: 2n ** 63n }), { instanceOf: RangeError });
+});
+
+test('malformed UTF-8 decodes as the reference reader does (CESU-8 surrogates: one U+FFFD each)', (t) => {
+  // What Java 17's new String(bytes, UTF_8) gives for the bytes Java's writer produces for U+1F600
+  // (fixture SyncRequest/supplementary): two 3-byte surrogate sequences, each one replacement char.
+  const cesu = Buffer.from([0, 0, 0, 13, ...Buffer.from('/emoji-'), 0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]);
+  t.is(SyncRequest.decode(cesu).path, '/emoji-\ufffd\ufffd');
+  // Valid UTF-8 (including a real 4-byte sequence) is unaffected.
+  t.is(SyncRequest.decode(SyncRequest.encode({ path: '/ключ' })).path, '/ключ');
+  const four = Buffer.from([0, 0, 0, 5, 0x2f, 0xf0, 0x9f, 0x98, 0x80]);
+  t.is(SyncRequest.decode(four).path, '/\u{1F600}');
 });

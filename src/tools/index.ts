@@ -8,4 +8,4 @@ export { runSnapshot, FormatterTree, SNAPSHOT_USAGE, type SnapshotToolOptions } 
 export { runCleanup, readDataDirs, CLEANUP_USAGE } from './cleanup-tool';
 export { TxnLogFileReader, TxnLogFileError, type TxnLogFileHeader, type TxnLogFileRecord, type TxnLogFileEnd } from './txnlog-file';
 export { juteToString, juteToJson, javaRecordListToString, type JsonValue } from './jute-render';
-export { javaUtf8Decode } from './java-utf8';
+export { javaUtf8Decode } from '../protocol/jute/java-utf8';

@@ -25,7 +25,7 @@ import { decodeSubTxn, decodeTxn, type LoggedTxn, type SubTxnBody, type TxnBody 
 import { OpCode } from '../protocol/opcodes';
 import type { ToolIO } from './io';
 import { javaHex, javaShortLongDateTime, op2String } from './java-format';
-import { javaUtf8Decode } from './java-utf8';
+import { javaUtf8Decode } from '../protocol/jute/java-utf8';
 import { javaRecordListToString, juteToJson, juteToString, type JsonValue } from './jute-render';
 import { TXNLOG_MAGIC } from '../persistence/txn-log/format';
 import { TxnLogFileError, TxnLogFileReader, type TxnLogFileRecord } from './txnlog-file';

@@ -14,7 +14,7 @@ import {
   op2String,
 } from '../../src/tools/java-format';
 import { javaChildOrder, javaLongHash, javaSessionOrder, javaStringHash } from '../../src/tools/java-hash-order';
-import { javaUtf8Decode } from '../../src/tools/java-utf8';
+import { javaUtf8Decode } from '../../src/protocol/jute/java-utf8';
 import { OpCode } from '../../src/protocol/opcodes';
 
 const OPEN = { perms: 31, id: { scheme: 'world', id: 'anyone' } };

@@ -11,6 +11,7 @@
 
 import { Parser } from 'binary-parser';
 import { SmartBuffer } from 'smart-buffer';
+import { javaUtf8Decode } from './java-utf8';
 
 /** Default `jute.maxbuffer`: the largest frame and the largest single length the reference accepts. */
 export const JUTE_MAXBUFFER_DEFAULT = 0xfffff;
@@ -125,7 +126,12 @@ export function toBuffer(v: LengthPrefixed): Buffer | null {
 }
 
 export function toUstring(v: LengthPrefixed): string | null {
-  return v.len === -1 ? null : v.data.toString('utf8');
+  if (v.len === -1) return null;
+  const s = v.data.toString('utf8');
+  // Valid UTF-8 decodes the same in Node and in the reference's reader. Malformed input (notably
+  // the CESU-8 surrogates Java clients write for supplementary characters) is replaced differently:
+  // one U+FFFD per malformed sequence in Java, one per byte in Node. Decode those as Java does.
+  return s.includes('\ufffd') ? javaUtf8Decode(v.data) : s;
 }
 
 export function toBoolean(v: number): boolean {
