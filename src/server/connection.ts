@@ -13,8 +13,8 @@ export interface ConnectionHost {
   /** A request after the handshake. `body` is a view of the frame after the RequestHeader. */
   onRequest(conn: ClientConnection, header: RequestHeader, body: Buffer): void;
   onClosed(conn: ClientConnection): void;
-  /** The answer to a four-letter word, or null if `word` is not one. */
-  fourLetterWord(word: string, conn: ClientConnection): string | null;
+  /** The answer to a four-letter word, or null if `word` is not one. `rest`: the bytes after it (stmk). */
+  fourLetterWord(word: string, conn: ClientConnection, rest: Buffer): string | null;
 }
 
 type State = 'new' | 'handshake' | 'established' | 'closed';
@@ -79,7 +79,7 @@ export class ClientConnection {
       }
       this.sniffed = null;
       const word = head.subarray(0, FOUR_LETTER_BYTES).toString('latin1');
-      const answer = this.host.fourLetterWord(word, this);
+      const answer = this.host.fourLetterWord(word, this, head.subarray(FOUR_LETTER_BYTES));
       if (answer !== null) {
         this.socket.end(answer);
         this.state = 'closed';

@@ -4,7 +4,9 @@
 // txn), writes are appended with group commit, and the final step runs strictly in arrival order:
 // apply the txn, send its watch events, then the reply; reads are evaluated in their turn.
 
+import { readdirSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
 import { ConnectResponse, SetSASLResponse, type ConnectRequest, type RequestHeader } from '../protocol/generated';
 import { ErrCode, OpCode } from '../protocol/opcodes';
 import { ZkDatabase } from '../persistence/database';
@@ -15,7 +17,8 @@ import { silentLogger, type Logger } from '../util/logger';
 import { authenticate, initialIds, javaAuthInfoOrder } from './auth';
 import { ClientConnection, type ConnectionHost } from './connection';
 import { replyForRead, replyForTxn, type FinalEnv } from './final';
-import { fourLetterAnswer, type ServerView } from './four-letter';
+import { fourLetterAnswer, isFourLetterWord, lastOpName, type ConnectionView, type LatencyStats, type ServerView } from '../fourletter';
+import { Summary } from '../fourletter/summary';
 import type { ServerOptions } from './options';
 import { RequestPreparer } from './prep';
 import type { Request } from './request';
@@ -26,7 +29,37 @@ const PING_XID = -2;
 const AUTH_XID = -4;
 const SET_WATCHES_XID = -8;
 
-type Stats = ServerView['stats'];
+/** Per-connection response bookkeeping for `cons` (the reference's ServerCnxn stats). */
+interface ConnectionStats {
+  lastOp: string;
+  lastCxid: number;
+  lastZxid: bigint;
+  lastResponseMs: number;
+  lastLatencyMs: number;
+  minLatencyMs: number;
+  maxLatencyMs: number;
+  count: number;
+  totalLatencyMs: number;
+}
+
+function freshConnectionStats(): ConnectionStats {
+  return { lastOp: 'NA', lastCxid: -1, lastZxid: -1n, lastResponseMs: 0, lastLatencyMs: 0, minLatencyMs: -1, maxLatencyMs: 0, count: 0, totalLatencyMs: 0 };
+}
+
+/** Bytes of every file under `dir` (ZooKeeperServer.getDirSize); 0 if it cannot be read. */
+function dirSize(dir: string): number {
+  let total = 0;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) total += dirSize(p);
+      else total += statSync(p).size;
+    }
+  } catch {
+    return total;
+  }
+  return total;
+}
 
 export class ZkServer implements ConnectionHost {
   private readonly log: Logger;
@@ -43,7 +76,11 @@ export class ZkServer implements ConnectionHost {
   private tickTimer: NodeJS.Timeout | null = null;
   private containerTimer: NodeJS.Timeout | null = null;
   private stopping = false;
-  readonly stats: Stats = { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 };
+  readonly stats: LatencyStats = { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 };
+  private readonly connStats = new WeakMap<ClientConnection, ConnectionStats>();
+  private readonly metrics = { authFailed: 0, connectionRejected: 0, readLatency: new Summary(), updateLatency: new Summary() };
+  /** ZooTrace's text trace level (gtmk/stmk); kept, not consulted. */
+  private traceMask = 306n;
   readonly startedAt = Date.now();
 
   private constructor(
@@ -118,6 +155,7 @@ export class ZkServer implements ConnectionHost {
     const max = this.options.maxClientCnxns ?? 60;
     const count = (this.perIp.get(conn.remoteAddress) ?? 0) + 1;
     if (max > 0 && count > max) {
+      this.metrics.connectionRejected++;
       this.log.warn('too many connections from one address', { address: conn.remoteAddress, max });
       socket.destroy();
       return;
@@ -137,11 +175,17 @@ export class ZkServer implements ConnectionHost {
     if (this.bySession.get(conn.sessionId) === conn) this.bySession.delete(conn.sessionId);
   }
 
-  fourLetterWord(word: string, conn: ClientConnection): string | null {
-    return fourLetterAnswer(word, this.view(), this.options.fourLetterWords ?? ['srvr'], conn);
+  fourLetterWord(word: string, conn: ClientConnection, rest: Buffer = Buffer.alloc(0)): string | null {
+    const whitelist = this.options.fourLetterWords ?? ['srvr'];
+    // As the reference, a known word counts as one received packet before it runs.
+    if (!isFourLetterWord(word)) return null;
+    this.stats.packetsReceived++;
+    conn.packetsReceived++;
+    return fourLetterAnswer(word, this.view(), whitelist, rest);
   }
 
   onConnectRequest(conn: ClientConnection, req: ConnectRequest, readOnlyPresent: boolean): void {
+    this.stats.packetsReceived++;
     if (req.lastZxidSeen > this.db.lastProcessedZxid) {
       // The client has seen a newer state than ours: it must try another server.
       conn.close(`client has seen zxid 0x${req.lastZxidSeen.toString(16)}, ours is 0x${this.db.lastProcessedZxid.toString(16)}`, 'info');
@@ -186,6 +230,7 @@ export class ZkServer implements ConnectionHost {
       passwd: valid ? sessionPassword(id) : Buffer.alloc(16),
       ...(readOnlyPresent ? { readOnly: false } : {}),
     });
+    this.stats.packetsSent++;
     conn.sendFrame(res);
     if (!valid) {
       conn.close('session expired or password mismatch', 'info');
@@ -218,6 +263,7 @@ export class ZkServer implements ConnectionHost {
     } else if (r.reason === 'malformed') {
       conn.close('malformed auth packet');
     } else {
+      this.metrics.authFailed++;
       conn.sendReply(AUTH_XID, 0n, ErrCode.AUTHFAILED, null);
       conn.close(`authentication failed (${r.reason})`, 'info');
     }
@@ -239,7 +285,7 @@ export class ZkServer implements ConnectionHost {
       .then(async () => {
         if (durable !== null) await durable;
         this.finish(conn, req, outcome, txn, hooks);
-        this.recordLatency(Date.now() - started);
+        this.recordLatency(started, conn, req, txn !== null);
       })
       .catch((e: unknown) => this.fatal(e))
       .finally(() => {
@@ -284,6 +330,7 @@ export class ZkServer implements ConnectionHost {
         for (const { watcher, event } of this.watches.trigger(t)) {
           // A watcher without READ on the node does not get the event (its one-shot watch is spent).
           if (!checkACL(t.acl ?? null, Perms.READ, watcher.authInfo, { skipACL })) continue;
+          this.stats.packetsSent++;
           watcher.sendEvent(event.type, event.path);
         }
       }
@@ -337,7 +384,23 @@ export class ZkServer implements ConnectionHost {
     conn.sendReply(xid, this.db.lastProcessedZxid, err, body);
   }
 
-  private recordLatency(ms: number): void {
+  private recordLatency(started: number, conn: ClientConnection | null, req: Request, isTxn: boolean): void {
+    const now = Date.now();
+    const ms = now - started;
+    if (conn !== null) {
+      // ServerCnxn.updateStatsForResponse: the connection's last operation and its latencies.
+      const c = this.connectionStats(conn);
+      if (req.cxid >= 0) c.lastCxid = req.cxid;
+      c.lastZxid = this.db.lastProcessedZxid;
+      c.lastOp = lastOpName(req.type);
+      c.lastResponseMs = now;
+      c.lastLatencyMs = ms;
+      if (c.minLatencyMs < 0 || ms < c.minLatencyMs) c.minLatencyMs = ms;
+      if (ms > c.maxLatencyMs) c.maxLatencyMs = ms;
+      c.count++;
+      c.totalLatencyMs += ms;
+    }
+    (isTxn ? this.metrics.updateLatency : this.metrics.readLatency).add(ms);
     const s = this.stats;
     if (s.latencyCount === 0 || ms < s.latencyMinMs) s.latencyMinMs = ms;
     if (ms > s.latencyMaxMs) s.latencyMaxMs = ms;
@@ -389,16 +452,101 @@ export class ZkServer implements ConnectionHost {
 
   // ---- views and lifecycle ----
 
+  private connectionStats(conn: ClientConnection): ConnectionStats {
+    let c = this.connStats.get(conn);
+    if (c === undefined) {
+      c = freshConnectionStats();
+      this.connStats.set(conn, c);
+    }
+    return c;
+  }
+
+  private connectionView(conn: ClientConnection): ConnectionView {
+    const c = this.connectionStats(conn);
+    return {
+      remoteAddress: conn.remoteAddress,
+      remotePort: conn.remotePort,
+      queued: conn.outstanding,
+      packetsReceived: conn.packetsReceived,
+      packetsSent: conn.packetsSent,
+      sessionId: conn.sessionId,
+      lastOperation: c.lastOp,
+      establishedAtMs: conn.establishedAtMs,
+      timeoutMs: conn.timeoutMs,
+      lastCxid: c.lastCxid,
+      lastZxid: c.lastZxid,
+      lastResponseMs: c.lastResponseMs,
+      lastLatencyMs: c.lastLatencyMs,
+      minLatencyMs: Math.max(0, c.minLatencyMs),
+      avgLatencyMs: c.count === 0 ? 0 : Math.floor(c.totalLatencyMs / c.count),
+      maxLatencyMs: c.maxLatencyMs,
+    };
+  }
+
+  /** The read-only view the four-letter words render (src/fourletter). */
   view(): ServerView {
+    const tick = this.options.tickTimeMs;
+    const dirs = this.db.restored.dirs;
+    const sessionOf = (w: ClientConnection): bigint => w.sessionId;
     return {
       mode: 'standalone',
+      serving: !this.stopping,
       zxid: this.db.lastProcessedZxid,
       nodeCount: this.db.tree.nodeCount,
       connections: this.connections.size,
       outstanding: this.inFlight,
       stats: this.stats,
+      uptimeMs: Date.now() - this.startedAt,
+      conf: {
+        clientPort: this.options.port === 0 ? this.address.port : this.options.port,
+        secureClientPort: -1,
+        dataDir: resolve(dirs.snapDir),
+        dataLogDir: resolve(dirs.logDir),
+        tickTime: tick,
+        maxClientCnxns: this.options.maxClientCnxns ?? 60,
+        minSessionTimeout: this.options.minSessionTimeoutMs ?? 2 * tick,
+        maxSessionTimeout: this.options.maxSessionTimeoutMs ?? 20 * tick,
+        clientPortListenBacklog: -1,
+        // A standalone ZooKeeperServer reports serverId 0 (only quorum servers report myid).
+        serverId: 0,
+      },
+      connectionList: () => [...this.connections].map((c) => this.connectionView(c)),
       sessionBuckets: () => this.sessions.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })),
       ephemerals: () => this.db.tree.sessionsWithEphemerals().map((id) => [id, this.db.tree.getEphemerals(id)] as [bigint, string[]]),
+      watchSummary: () => this.watches.summary(),
+      watchesByConnection: () => this.watches.dataWatchesByWatcher().map(([w, paths]) => [sessionOf(w), paths] as [bigint, string[]]),
+      watchesByPath: () => this.watches.dataWatchesByPath().map(([path, ws]) => [path, ws.map(sessionOf)] as [string, bigint[]]),
+      dataDirSize: () => dirSize(dirs.snapDir),
+      logDirSize: () => dirSize(dirs.logDir),
+      digestLog: () => this.db.tree.digestLog().map((d) => ({ zxid: d.zxid, digest: d.digest })),
+      metrics: () => ({
+        watchCount: this.watches.watchCount(),
+        ephemeralsCount: this.db.tree.ephemeralsCount,
+        approximateDataSize: this.db.tree.approximateDataSize,
+        globalSessions: this.sessions.size,
+        authFailed: this.metrics.authFailed,
+        connectionRejected: this.metrics.connectionRejected,
+        readLatency: this.metrics.readLatency,
+        updateLatency: this.metrics.updateLatency,
+      }),
+      resetConnectionStats: () => {
+        for (const c of this.connections) {
+          c.packetsReceived = 0;
+          c.packetsSent = 0;
+          this.connStats.set(c, freshConnectionStats());
+        }
+      },
+      resetServerStats: () => {
+        Object.assign(this.stats, { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 });
+        this.metrics.authFailed = 0;
+        this.metrics.connectionRejected = 0;
+        this.metrics.readLatency.reset();
+        this.metrics.updateLatency.reset();
+      },
+      traceMask: this.traceMask,
+      setTraceMask: (mask) => {
+        this.traceMask = mask;
+      },
     };
   }
 
