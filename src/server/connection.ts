@@ -32,6 +32,11 @@ export class ClientConnection {
   timeoutMs = 0;
   /** The identities this connection acts with (ip first, then auth packets). */
   authInfo: Id[] = [];
+  /**
+   * `authInfo` in the order the reference's hash set iterates it (whoAmI, `auth` ACLs), computed
+   * when the ids change rather than per request. Requests share this array: it is never mutated.
+   */
+  orderedAuthInfo: readonly Id[] = [];
   /** Requests received and not yet answered (xid > 0), for throttling and `cons`. */
   outstanding = 0;
   readonly establishedAtMs = Date.now();

@@ -162,6 +162,7 @@ export class ZkServer implements ConnectionHost {
     }
     this.perIp.set(conn.remoteAddress, count);
     conn.authInfo = initialIds(conn.remoteAddress);
+    conn.orderedAuthInfo = javaAuthInfoOrder(conn.authInfo);
     this.connections.add(conn);
   }
 
@@ -252,13 +253,14 @@ export class ZkServer implements ConnectionHost {
       return;
     }
     // The reference keeps a connection's ids in a hash set: whoAmI and `auth` ACLs see that order.
-    this.submit(conn, { sessionId: conn.sessionId, cxid: header.xid, type: header.type, body, authInfo: javaAuthInfoOrder(conn.authInfo) });
+    this.submit(conn, { sessionId: conn.sessionId, cxid: header.xid, type: header.type, body, authInfo: conn.orderedAuthInfo });
   }
 
   private handleAuth(conn: ClientConnection, body: Buffer): void {
     const r = authenticate(body, { remoteAddress: conn.remoteAddress, superDigest: this.options.superDigest });
     if (r.ok) {
       for (const id of r.ids) if (!conn.authInfo.some((x) => x.scheme === id.scheme && x.id === id.id)) conn.authInfo.push(id);
+      conn.orderedAuthInfo = javaAuthInfoOrder(conn.authInfo);
       conn.sendReply(AUTH_XID, 0n, 0, null);
     } else if (r.reason === 'malformed') {
       conn.close('malformed auth packet');
