@@ -11,18 +11,7 @@
 // the front, each later node linked right after its tree parent; a resize splits a tree and turns
 // halves of 6 or fewer back into lists. Removals never happen here and are not modelled.
 
-/** String.hashCode over UTF-16 code units. */
-export function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** Long.hashCode: (int) (v ^ (v >>> 32)). */
-export function javaLongHash(v: bigint): number {
-  const u = BigInt.asUintN(64, v);
-  return Number(BigInt.asIntN(32, u ^ (u >> 32n)));
-}
+import { javaLongHash, javaStringHash } from '../util/java-hash';
 
 const TREEIFY_THRESHOLD = 8;
 const UNTREEIFY_THRESHOLD = 6;

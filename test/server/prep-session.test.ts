@@ -4,7 +4,8 @@
 
 import test from 'ava';
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
-import { JavaHashSet, javaStringHash } from '../../src/server/prep';
+import { JavaHashSet } from '../../src/server/prep';
+import { javaStringHash } from '../../src/util/java-hash';
 import { Harness, SID, deleteBody, errorOf, setDataBody, txnOf } from './prep-support';
 
 const OTHER = 0x200000000002n;

@@ -13,7 +13,8 @@ import {
   javaShortLongDateTime,
   op2String,
 } from '../../src/tools/java-format';
-import { javaChildOrder, javaLongHash, javaSessionOrder, javaStringHash } from '../../src/tools/java-hash-order';
+import { javaChildOrder, javaSessionOrder } from '../../src/tools/java-hash-order';
+import { javaLongHash, javaStringHash } from '../../src/util/java-hash';
 import { javaUtf8Decode } from '../../src/protocol/jute/java-utf8';
 import { OpCode } from '../../src/protocol/opcodes';
 

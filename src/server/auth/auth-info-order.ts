@@ -9,12 +9,7 @@
 // ever holds and are not modelled.
 
 import type { Id } from '../../protocol/generated';
-
-function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
+import { javaStringHash } from '../../util/java-hash';
 
 /** The jute-generated Id.hashCode(): 37 * (37 * 17 + scheme.hashCode()) + id.hashCode(). */
 export function javaIdHash(id: Id): number {

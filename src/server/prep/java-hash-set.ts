@@ -6,18 +6,12 @@
 // relative order. Bins that would become trees (9+ colliding entries in a table of 64 or more)
 // are kept as lists here: their order could differ from Java's, which needs adversarial paths.
 
+import { javaStringHash } from '../../util/java-hash';
 const DEFAULT_CAPACITY = 16;
 const LOAD_FACTOR = 0.75;
 const TREEIFY_THRESHOLD = 8;
 const MIN_TREEIFY_CAPACITY = 64;
 const MAXIMUM_CAPACITY = 1 << 30;
-
-/** String.hashCode over UTF-16 code units. */
-export function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
 
 function spread(h: number): number {
   return h ^ (h >>> 16);
