@@ -3,7 +3,10 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer } from 'node:net';
+import { fourLetterWord } from '../../test/support/four-letter-word';
+
+export { fourLetterWord };
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,27 +48,6 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     s.listen(0, host, () => {
       const addr = s.address();
       s.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Sends a four-letter word and returns the whole answer (bounded by `timeoutMs`). */
-export function fourLetterWord(host: string, port: number, word: string, timeoutMs = 3000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = connect({ host, port }, () => s.write(word));
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`${word}: no answer in ${timeoutMs} ms`));
-    }, timeoutMs);
-    s.on('data', (c) => chunks.push(c));
-    s.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
 }

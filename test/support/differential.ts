@@ -11,6 +11,7 @@
 // what the server sends or reports (for expiry: the `dump` four-letter word, or, on a server
 // without it, the closeSession txn showing up in lastProcessedZxid).
 
+import { fourLetterWord } from './four-letter-word';
 import { createHash } from 'node:crypto';
 import { Socket, connect } from 'node:net';
 import {
@@ -546,23 +547,7 @@ const EventType = { NodeCreated: 1, NodeDeleted: 2, NodeDataChanged: 3, NodeChil
 
 /** Sends a four-letter word and returns everything the server writes before closing. */
 export function fourLetter(target: Target, word: string, timeoutMs = 5000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = connect({ host: target.host, port: target.port }, () => s.write(word));
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`${word}: no answer in ${timeoutMs} ms`));
-    }, timeoutMs);
-    s.on('data', (c) => chunks.push(c));
-    s.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return fourLetterWord(target.host, target.port, word, timeoutMs);
 }
 
 function decoderFor(op: string): JuteCodec<unknown> | null {
