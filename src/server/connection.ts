@@ -22,6 +22,8 @@ type State = 'new' | 'handshake' | 'established' | 'closed';
 let nextConnectionId = 1;
 const REPLY_HEADER_BYTES = 16;
 const FOUR_LETTER_BYTES = 4;
+/** Bodies up to this size are copied into the header's buffer (fewer writev entries). */
+const INLINE_BODY_BYTES_MAX = 256;
 
 export class ClientConnection {
   readonly id = nextConnectionId++;
@@ -160,22 +162,24 @@ export class ClientConnection {
   sendReply(xid: number, zxid: bigint, err: number, body: Buffer | null): void {
     if (this.state === 'closed') return;
     const bodyBytes = body === null ? 0 : body.length;
-    const out = Buffer.allocUnsafe(4 + REPLY_HEADER_BYTES + bodyBytes);
+    // Large bodies (getData, getChildren) go out as they are, after the header, in the same corked
+    // writev: the encoder already produced them as their own buffer, a second copy would be waste.
+    const inline = body !== null && bodyBytes <= INLINE_BODY_BYTES_MAX;
+    const out = Buffer.allocUnsafe(4 + REPLY_HEADER_BYTES + (inline ? bodyBytes : 0));
     out.writeInt32BE(REPLY_HEADER_BYTES + bodyBytes, 0);
     out.writeInt32BE(xid, 4);
     out.writeBigInt64BE(zxid, 8);
     out.writeInt32BE(err, 16);
-    if (body !== null) body.copy(out, 20);
-    this.write(out);
+    if (inline) body.copy(out, 20);
+    this.write(out, inline ? null : body);
   }
 
   /** Writes a raw frame body (the ConnectResponse). */
   sendFrame(body: Buffer): void {
     if (this.state === 'closed') return;
-    const out = Buffer.allocUnsafe(4 + body.length);
+    const out = Buffer.allocUnsafe(4);
     out.writeInt32BE(body.length, 0);
-    body.copy(out, 4);
-    this.write(out);
+    this.write(out, body);
   }
 
   /** A watch notification: xid -1, zxid -1 (as 3.8), state SyncConnected. */
@@ -183,7 +187,8 @@ export class ClientConnection {
     this.sendReply(-1, -1n, 0, WatcherEvent.encode({ type, state: 3, path }));
   }
 
-  private write(frame: Buffer): void {
+  /** One frame: `head`, then `tail` if any; coalesced with the others of this tick. */
+  private write(head: Buffer, tail: Buffer | null): void {
     this.packetsSent++;
     if (!this.corked) {
       this.corked = true;
@@ -193,7 +198,8 @@ export class ClientConnection {
         this.socket.uncork();
       });
     }
-    this.socket.write(frame);
+    this.socket.write(head);
+    if (tail !== null && tail.length > 0) this.socket.write(tail);
   }
 
   /** Stops reading (back-pressure) or resumes. */
