@@ -1,0 +1,188 @@
+// Starts Debian's Apache ZooKeeper 3.8.0 as a quorum member (QuorumPeerMain with server.N lines and
+// a myid file) for election and ensemble compatibility tests. Loopback only, ports chosen free,
+// every process stopped by its pid. Unlike startJavaServer it does not wait for `srvr` to answer:
+// a quorum member serves clients only after an election and a sync, which the test may be probing.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fourLetterWord, freePort, JAVA_CLASSPATH } from './java-server';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** One `server.N` line: every port is on 127.0.0.1. */
+export interface EnsembleMember {
+  readonly sid: number;
+  readonly quorumPort: number;
+  readonly electionPort: number;
+  readonly clientPort: number;
+  readonly role: 'participant' | 'observer';
+}
+
+/** Picks free loopback ports for the given sids (all participants unless listed as observers). */
+export async function planEnsemble(sids: readonly number[], observers: readonly number[] = []): Promise<EnsembleMember[]> {
+  const out: EnsembleMember[] = [];
+  const taken = new Set<number>();
+  const pick = async (): Promise<number> => {
+    for (;;) {
+      const p = await freePort(LOOPBACK);
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
+  for (const sid of sids) {
+    out.push({ sid, quorumPort: await pick(), electionPort: await pick(), clientPort: await pick(), role: observers.includes(sid) ? 'observer' : 'participant' });
+  }
+  return out;
+}
+
+/** `server.N=127.0.0.1:q:e:role;127.0.0.1:c` */
+export function serverLine(m: EnsembleMember): [string, string] {
+  return [`server.${m.sid}`, `${LOOPBACK}:${m.quorumPort}:${m.electionPort}:${m.role};${LOOPBACK}:${m.clientPort}`];
+}
+
+export interface JavaQuorumMemberOptions {
+  myId: number;
+  members: readonly EnsembleMember[];
+  dataDir?: string;
+  /** Small by default so a test's election and sync finish quickly. */
+  tickTime?: number;
+  initLimit?: number;
+  syncLimit?: number;
+  config?: Record<string, string>;
+  properties?: Record<string, string>;
+  /** slf4j-simple level; 'info' is needed to read the election's outcome from the log. */
+  logLevel?: 'warn' | 'info' | 'debug';
+  startTimeoutMs?: number;
+}
+
+export interface JavaQuorumMember {
+  readonly sid: number;
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly clientPort: number;
+  output(): string;
+  /** Resolves with the first match of `re` in the process output (stdout+stderr). */
+  waitForOutput(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** `srvr`'s Mode line (leader/follower/observer), or null while it does not serve. */
+  mode(): Promise<string | null>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Promise<JavaQuorumMember> {
+  const me = opts.members.find((m) => m.sid === opts.myId);
+  if (me === undefined) throw new Error(`server ${opts.myId} is not in the member list`);
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `zkts-java-q${opts.myId}-`));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'myid'), `${opts.myId}\n`);
+  const cfg: Record<string, string> = {
+    tickTime: String(opts.tickTime ?? 500),
+    initLimit: String(opts.initLimit ?? 10),
+    syncLimit: String(opts.syncLimit ?? 5),
+    dataDir,
+    'admin.enableServer': 'false',
+    '4lw.commands.whitelist': '*',
+    ...Object.fromEntries(opts.members.map(serverLine)),
+    ...opts.config,
+  };
+  const confDir = mkdtempSync(join(tmpdir(), 'zkts-java-qconf-'));
+  const cfgFile = join(confDir, 'zoo.cfg');
+  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const props = {
+    'org.slf4j.simpleLogger.defaultLogLevel': opts.logLevel ?? 'info',
+    'org.slf4j.simpleLogger.showDateTime': 'true',
+    ...opts.properties,
+  };
+  const args = ['-Xshare:auto', ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`), '-cp', JAVA_CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfgFile];
+  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (c: Buffer): void => {
+    out += c.toString();
+    for (const w of [...waiters]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  child.on('exit', () => {
+    for (const w of [...waiters]) w();
+  });
+  const member: JavaQuorumMember = {
+    sid: opts.myId,
+    pid: child.pid!,
+    dataDir,
+    clientPort: me.clientPort,
+    output: () => out,
+    waitForOutput: (re, timeoutMs) => waitForOutput(child, () => out, waiters, re, timeoutMs),
+    async mode() {
+      try {
+        const m = /^Mode: (\S+)/m.exec(await fourLetterWord(LOOPBACK, me.clientPort, 'srvr', 2000));
+        return m?.[1] ?? null;
+      } catch {
+        return null;
+      }
+    },
+    stop: (graceMs = 10_000) => stopChild(child, graceMs),
+  };
+  // Ready once the election listener is bound (logged at info); a bad config exits before that.
+  if ((opts.logLevel ?? 'info') !== 'warn') {
+    try {
+      await member.waitForOutput(/is accepting connections now, my election bind port/, opts.startTimeoutMs ?? 60_000);
+    } catch (e) {
+      await member.stop(1000);
+      throw e;
+    }
+  }
+  return member;
+}
+
+function waitForOutput(child: ChildProcess, text: () => string, waiters: Set<() => void>, re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const m = re.exec(text());
+      if (m !== null) {
+        done();
+        resolve(m);
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        done();
+        reject(new Error(`Java exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${tail(text())}`));
+      }
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no ${re} in Java's output within ${timeoutMs} ms:\n${tail(text())}`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      waiters.delete(check);
+    };
+    waiters.add(check);
+    check();
+  });
+}
+
+function tail(s: string): string {
+  return s.length > 6000 ? `…${s.slice(-6000)}` : s;
+}
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  if (!(await exited(child, graceMs))) {
+    child.kill('SIGKILL');
+    await exited(child, 10_000);
+  }
+}
