@@ -1,0 +1,402 @@
+// The leader side of Zab as a deterministic state machine (Leader.lead at release-3.8.0-1):
+// discovery (agree on a new epoch), synchronization (NEWLEADER acked by a quorum), broadcast
+// (propose, count acks, commit in order) and liveness (pings, ticks, abdication). The per-learner
+// protocol lives in leader-learners.ts. No I/O, no clock, no randomness: see common.ts for the
+// contract with the runtime.
+//
+// Where it differs from the reference, on purpose:
+//  * Learners are synced only after the leader's own currentEpoch write is confirmed (the
+//    reference lets their handler threads race ahead of it). Safer, invisible on the wire.
+//  * After a commit, later proposals that already have a quorum commit too (the reference waits
+//    for their next ACK; with per-member FIFO acks that case cannot arise, so no change on the wire).
+//  * A second connection from the same sid closes the first (the reference keeps both).
+//  * Learners speaking the pre-Zab-1.0 protocol (no LEADERINFO) are refused.
+//  * Reconfig (COMMITANDACTIVATE/INFORMANDACTIVATE, designated leaders) is not implemented.
+
+import { epochOf, makeZxid, type Sid, type Zxid } from '../types';
+import { checkTiming, hex, log, type Token, type ZabTxn } from './common';
+import { CommittedLog } from './committed-log';
+import type { LeaderContext } from './leader-learners';
+import { LearnerHandlers } from './leader-learners';
+import type { ConnId, LeaderInput, LeaderOptions, LeaderOutput } from './leader-types';
+import { bare, PacketType, withData } from './packets';
+import * as pl from './payloads';
+import { ProposalTracker } from './proposal-tracker';
+import { planSync, type SyncPlan } from './sync-planner';
+
+export type LeaderPhase = 'epoch' | 'acceptedPersist' | 'epochAck' | 'currentPersist' | 'newLeaderAck' | 'broadcast' | 'stopped';
+
+type TokenAction = { kind: 'accepted' } | { kind: 'current' } | { kind: 'proposal'; zxid: Zxid };
+
+export class ZabLeader {
+  private phaseValue: LeaderPhase = 'epoch';
+  private epochValue = -1n;
+  private readonly connecting = new Set<Sid>();
+  private readonly electing = new Set<Sid>();
+  private readonly newLeaderAcks = new Set<Sid>();
+  private electionFinished = false;
+  private phaseDeadlineMs: number | null;
+  private tickCount = 0;
+  private tickSkip = true;
+  private nextHalfTickMs: number | null = null;
+  private nextToken = 1;
+  private readonly tokens = new Map<Token, TokenAction>();
+  private tracker: ProposalTracker | null = null;
+  private lastProcessed: Zxid;
+  private readonly committed: CommittedLog;
+  private readonly pendingSyncs = new Map<Zxid, ConnId[]>();
+  private readonly summary: { epoch: bigint; zxid: Zxid };
+  private readonly learnersState: LearnerHandlers;
+  private out: LeaderOutput[] = [];
+
+  constructor(private readonly opts: LeaderOptions) {
+    checkTiming(opts);
+    this.lastProcessed = opts.lastProcessedZxid;
+    this.committed = new CommittedLog(opts.commitLogCount, opts.committedLog ?? []);
+    this.summary = { epoch: opts.currentEpoch, zxid: opts.lastProcessedZxid };
+    this.phaseDeadlineMs = opts.nowMs + this.initMs;
+    this.learnersState = new LearnerHandlers(this.context());
+  }
+
+  get phase(): LeaderPhase {
+    return this.phaseValue;
+  }
+  /** The epoch being established (-1 until decided). */
+  get epoch(): bigint {
+    return this.epochValue;
+  }
+  get newLeaderZxid(): Zxid {
+    return makeZxid(this.epochValue, 0n);
+  }
+  get lastProposed(): Zxid {
+    return this.tracker?.lastProposed ?? this.newLeaderZxid;
+  }
+  get lastCommitted(): Zxid {
+    return this.tracker?.lastCommitted ?? -1n;
+  }
+  get lastProcessedZxid(): Zxid {
+    return this.lastProcessed;
+  }
+  get outstandingCount(): number {
+    return this.tracker?.size ?? 0;
+  }
+  /** The leader's tick (advanced every tickTime once serving). */
+  get tick(): number {
+    return this.tickCount;
+  }
+  get committedLog(): CommittedLog {
+    return this.committed;
+  }
+
+  /** One row per learner connection, for the four-letter words and tests. */
+  learners(): { conn: ConnId; sid: Sid | null; observer: boolean; phase: string; synced: boolean }[] {
+    return this.learnersState.all().map((h) => ({ conn: h.conn, sid: h.sid, observer: h.observer, phase: h.phase, synced: this.learnersState.synced(h) }));
+  }
+
+  /** Syncs between plan and NEWLEADER ACK (the reference's inflight snap/diff counts). */
+  inFlightSyncs(): { snap: number; diff: number } {
+    return this.learnersState.inFlightSyncs();
+  }
+
+  private get initMs(): number {
+    return this.opts.initLimit * this.opts.tickTimeMs;
+  }
+  private get syncMs(): number {
+    return this.opts.syncLimit * this.opts.tickTimeMs;
+  }
+
+  /** The leader's own getEpochToPropose: call once, right after construction. */
+  start(): LeaderOutput[] {
+    this.proposeEpoch(this.opts.sid, this.opts.acceptedEpoch);
+    return this.flush();
+  }
+
+  step(input: LeaderInput): LeaderOutput[] {
+    if (this.phaseValue === 'stopped') return [];
+    const now = input.nowMs;
+    const learners = this.learnersState;
+    switch (input.type) {
+      case 'connected':
+        learners.connected(input.conn, now);
+        break;
+      case 'packet':
+        learners.packet(input.conn, input.packet, now);
+        break;
+      case 'closed':
+        learners.closed(input.conn);
+        break;
+      case 'snapshotSent':
+        learners.snapshotSent(input.conn, now);
+        break;
+      case 'persisted':
+        this.onPersisted(input.token, now);
+        break;
+      case 'tick':
+        this.runDue(now);
+        break;
+      case 'propose':
+        this.propose(input.txn, now);
+        break;
+      case 'learnerSync':
+        this.processSync(input.conn);
+        break;
+      case 'sessionRevalidated':
+        if (learners.has(input.conn)) learners.send(input.conn, withData(PacketType.REVALIDATE, -1n, pl.encodeRevalidateReply(input.sessionId, input.valid)));
+        break;
+    }
+    return this.flush();
+  }
+
+  /** When the machine next needs a tick (null once stopped). */
+  nextWakeMs(): number | null {
+    if (this.phaseValue === 'stopped') return null;
+    const own = this.phaseValue === 'broadcast' ? this.nextHalfTickMs : this.phaseDeadlineMs;
+    const read = this.learnersState.nextReadDeadline();
+    if (own === null) return read;
+    return read === null ? own : Math.min(own, read);
+  }
+
+  private flush(): LeaderOutput[] {
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
+
+  private token(action: TokenAction): Token {
+    const t = this.nextToken++;
+    this.tokens.set(t, action);
+    return t;
+  }
+
+  private context(): LeaderContext {
+    const self = this;
+    return {
+      opts: this.opts,
+      get newLeaderZxid() {
+        return self.newLeaderZxid;
+      },
+      get tick() {
+        return self.tickCount;
+      },
+      get epochReady() {
+        return self.phaseValue !== 'epoch' && self.phaseValue !== 'acceptedPersist';
+      },
+      get syncReady() {
+        return self.phaseValue === 'newLeaderAck' || self.phaseValue === 'broadcast';
+      },
+      get serving() {
+        return self.phaseValue === 'broadcast';
+      },
+      summary: this.summary,
+      emit: (o) => this.out.push(o),
+      proposeEpoch: (sid, epoch) => this.proposeEpoch(sid, epoch),
+      epochAcked: (sid, epoch, zxid) => this.epochAcked(sid, epoch, zxid),
+      newLeaderAcked: (sid, now) => this.newLeaderAcked(sid, now),
+      ackProposal: (sid, zxid) => this.ackProposal(sid, zxid),
+      planSync: (peer) => this.planSync(peer),
+      outstandingAbove: (zxid) => this.tracker?.above(zxid) ?? [],
+    };
+  }
+
+  private planSync(peerLastZxid: Zxid): SyncPlan {
+    return planSync({
+      peerLastZxid,
+      lastProcessedZxid: this.lastProcessed,
+      committedLog: this.committed.toArray(),
+      ...(this.opts.forceSnapSync === undefined ? {} : { forceSnapSync: this.opts.forceSnapSync }),
+      ...(this.opts.txnLog === undefined ? {} : { txnLog: this.opts.txnLog }),
+    });
+  }
+
+  // ---------------------------------------------------------------- discovery and sync
+
+  /** Leader.getEpochToPropose: the new epoch is above every accepted epoch seen before a quorum connected. */
+  private proposeEpoch(sid: Sid, lastAcceptedEpoch: bigint): void {
+    if (this.phaseValue !== 'epoch') return;
+    if (lastAcceptedEpoch >= this.epochValue) this.epochValue = lastAcceptedEpoch + 1n;
+    if (this.opts.members.voters.has(sid)) this.connecting.add(sid);
+    if (this.connecting.has(this.opts.sid) && this.opts.members.containsQuorum(this.connecting)) {
+      this.phaseValue = 'acceptedPersist';
+      this.phaseDeadlineMs = null;
+      this.out.push({ type: 'persistEpoch', which: 'accepted', epoch: this.epochValue, token: this.token({ kind: 'accepted' }) });
+    }
+  }
+
+  private onPersisted(token: Token, now: number): void {
+    const action = this.tokens.get(token);
+    if (action === undefined) return;
+    this.tokens.delete(token);
+    switch (action.kind) {
+      case 'accepted':
+        this.phaseValue = 'epochAck';
+        this.phaseDeadlineMs = now + this.initMs;
+        this.out.push(log('info', `new epoch ${this.epochValue} accepted; waiting for a quorum of ACKEPOCH`));
+        this.learnersState.release('epoch', now);
+        // The leader's own waitForEpochAck.
+        this.epochAcked(this.opts.sid, this.summary.epoch, this.summary.zxid);
+        break;
+      case 'current':
+        this.phaseValue = 'newLeaderAck';
+        this.phaseDeadlineMs = now + this.initMs;
+        this.newLeaderAcked(this.opts.sid, now);
+        this.learnersState.release('epochQuorum', now);
+        break;
+      case 'proposal':
+        this.ackProposal(this.opts.sid, action.zxid);
+        break;
+    }
+  }
+
+  /**
+   * Leader.waitForEpochAck. A learner whose (currentEpoch, lastZxid) is newer than the leader's is
+   * refused; -1 means it had already accepted this epoch and does not count. Returns false when
+   * the learner must be dropped.
+   */
+  private epochAcked(sid: Sid, epoch: bigint, lastZxid: Zxid): boolean {
+    if (this.electionFinished) return true;
+    if (epoch !== -1n) {
+      if (epoch > this.summary.epoch || (epoch === this.summary.epoch && lastZxid > this.summary.zxid)) return false;
+      if (lastZxid !== -1n && this.opts.members.voters.has(sid)) this.electing.add(sid);
+    }
+    if (this.electing.has(this.opts.sid) && this.opts.members.containsQuorum(this.electing)) {
+      this.electionFinished = true;
+      this.phaseValue = 'currentPersist';
+      this.phaseDeadlineMs = null;
+      this.out.push({ type: 'persistEpoch', which: 'current', epoch: this.epochValue, token: this.token({ kind: 'current' }) });
+    }
+    return true;
+  }
+
+  /** Leader.waitForNewLeaderAck: once a quorum acked NEWLEADER, start serving. */
+  private newLeaderAcked(sid: Sid, now: number): void {
+    if (this.phaseValue !== 'newLeaderAck') return;
+    if (this.opts.members.voters.has(sid)) this.newLeaderAcks.add(sid);
+    if (!this.opts.members.containsQuorum(this.newLeaderAcks)) return;
+    // Leader.startZkServer: the tree now reports the new epoch's zxid.
+    this.phaseValue = 'broadcast';
+    this.phaseDeadlineMs = null;
+    this.tracker = new ProposalTracker(this.opts.members, this.newLeaderZxid);
+    this.lastProcessed = this.newLeaderZxid;
+    this.nextHalfTickMs = now + Math.floor(this.opts.tickTimeMs / 2);
+    this.tickSkip = true;
+    this.out.push({ type: 'serve', epoch: this.epochValue, zxid: this.newLeaderZxid });
+    this.learnersState.release('startup', now);
+  }
+
+  // ---------------------------------------------------------------- broadcast
+
+  private propose(txn: ZabTxn, now: number): void {
+    if (this.phaseValue !== 'broadcast' || this.tracker === null) throw new Error(`propose while ${this.phaseValue}: wait for 'serve'`);
+    if (epochOf(txn.zxid) !== this.epochValue) throw new RangeError(`proposal ${hex(txn.zxid)} is not in epoch ${this.epochValue}`);
+    if ((txn.zxid & 0xffffffffn) === 0xffffffffn) {
+      return this.abdicate('zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start');
+    }
+    this.tracker.add(txn);
+    const packet = withData(PacketType.PROPOSAL, txn.zxid, txn.bytes);
+    for (const h of this.learnersState.all()) {
+      if (!h.forwarding || h.observer) continue;
+      this.learnersState.send(h.conn, packet);
+      h.syncLimit.proposalSent(txn.zxid, now);
+    }
+    this.out.push({ type: 'persistTxns', token: this.token({ kind: 'proposal', zxid: txn.zxid }), txns: [txn] });
+  }
+
+  private ackProposal(sid: Sid, zxid: Zxid): void {
+    if (this.tracker === null || this.phaseValue !== 'broadcast') return;
+    const r = this.tracker.ack(sid, zxid);
+    if (r.kind === 'unknown') {
+      this.out.push(log('warn', `Trying to commit future proposal: zxid ${hex(zxid)} from sid ${sid}`));
+      return;
+    }
+    if (r.kind === 'counted') for (const t of r.committed) this.commit(t);
+  }
+
+  /** Leader.commit + inform: COMMIT to followers, INFORM to observers, apply, answer syncs. */
+  private commit(t: ZabTxn): void {
+    const commitPacket = bare(PacketType.COMMIT, t.zxid);
+    const informPacket = withData(PacketType.INFORM, t.zxid, t.bytes);
+    for (const h of this.learnersState.all()) {
+      if (h.forwarding) this.learnersState.send(h.conn, h.observer ? informPacket : commitPacket);
+    }
+    this.out.push({ type: 'applyCommitted', txn: t });
+    this.committed.add(t);
+    this.lastProcessed = t.zxid;
+    const syncs = this.pendingSyncs.get(t.zxid);
+    if (syncs !== undefined) {
+      this.pendingSyncs.delete(t.zxid);
+      for (const conn of syncs) if (this.learnersState.has(conn)) this.learnersState.send(conn, bare(PacketType.SYNC, 0n));
+    }
+  }
+
+  /** Leader.processSync: answer once everything proposed so far is committed. */
+  private processSync(conn: ConnId): void {
+    if (!this.learnersState.has(conn) || this.tracker === null) return;
+    if (this.tracker.size === 0) {
+      this.learnersState.send(conn, bare(PacketType.SYNC, 0n));
+      return;
+    }
+    const z = this.tracker.lastProposed;
+    const list = this.pendingSyncs.get(z);
+    if (list === undefined) this.pendingSyncs.set(z, [conn]);
+    else list.push(conn);
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Runs every deadline that has passed, earliest first. */
+  private runDue(now: number): void {
+    for (;;) {
+      if (this.phaseValue === 'stopped') return;
+      const due = this.nextWakeMs();
+      if (due === null || due > now) return;
+      if (this.phaseValue !== 'broadcast' && this.phaseDeadlineMs === due) return this.abdicate(this.timeoutReason());
+      if (this.phaseValue === 'broadcast' && this.nextHalfTickMs === due) {
+        this.halfTick(due);
+        continue;
+      }
+      this.learnersState.expireReads(due);
+    }
+  }
+
+  private timeoutReason(): string {
+    switch (this.phaseValue) {
+      case 'epoch':
+        return 'Timeout while waiting for epoch from quorum';
+      case 'epochAck':
+        return 'Timeout while waiting for epoch to be acked by quorum';
+      default:
+        return `Waiting for a quorum of followers, only synced with sids: [ ${[...this.newLeaderAcks].join(',')} ]`;
+    }
+  }
+
+  /** One iteration of Leader.lead's loop: every other one is a tick that checks the quorum; all ping. */
+  private halfTick(at: number): void {
+    const learners = this.learnersState;
+    this.nextHalfTickMs = at + Math.floor(this.opts.tickTimeMs / 2);
+    if (!this.tickSkip) {
+      this.tickCount++;
+      const synced = new Set<Sid>([this.opts.sid]);
+      for (const h of learners.all()) if (h.sid !== null && learners.synced(h)) synced.add(h.sid);
+      if (!this.opts.members.containsQuorum(synced)) {
+        return this.abdicate(`Not sufficient followers synced, only synced with sids: [ ${[...synced].join(',')} ]`);
+      }
+    }
+    this.tickSkip = !this.tickSkip;
+    for (const h of learners.all()) {
+      if (!h.sending) continue;
+      if (!h.syncLimit.ok(at, this.syncMs)) {
+        learners.drop(h, `Closing connection to ${h.label()} due to transaction timeout`);
+        continue;
+      }
+      learners.send(h.conn, bare(PacketType.PING, this.lastProposed));
+    }
+  }
+
+  /** Leader.shutdown: close every learner and go back to looking. */
+  private abdicate(reason: string): void {
+    for (const h of this.learnersState.all()) this.learnersState.drop(h, 'leader shutting down');
+    this.phaseValue = 'stopped';
+    this.tokens.clear();
+    this.out.push({ type: 'abdicate', reason });
+  }
+}

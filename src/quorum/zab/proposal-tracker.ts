@@ -1,0 +1,77 @@
+// The leader's outstanding proposals (Leader.outstandingProposals + tryToCommit): acks per
+// proposal from voters only, commits strictly in zxid order. Pure bookkeeping; the leader machine
+// turns commits into packets and outputs.
+
+import type { QuorumMembers, Sid, Zxid } from '../types';
+import type { ZabTxn } from './common';
+
+interface Outstanding {
+  readonly txn: ZabTxn;
+  readonly acks: Set<Sid>;
+}
+
+export type AckResult =
+  | { readonly kind: 'ignored'; readonly why: 'new-epoch-zxid' | 'none-outstanding' | 'already-committed' }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'counted'; readonly committed: readonly ZabTxn[] };
+
+export class ProposalTracker {
+  // Insertion order is zxid order: proposals arrive with increasing zxids.
+  private readonly outstanding = new Map<Zxid, Outstanding>();
+  lastProposed: Zxid;
+  lastCommitted: Zxid;
+
+  constructor(
+    private readonly members: QuorumMembers,
+    startZxid: Zxid,
+  ) {
+    this.lastProposed = startZxid;
+    this.lastCommitted = startZxid;
+  }
+
+  get size(): number {
+    return this.outstanding.size;
+  }
+
+  /** Outstanding txns above `zxid`, in zxid order (startForwarding queues them to a new follower). */
+  above(zxid: Zxid): ZabTxn[] {
+    const out: ZabTxn[] = [];
+    for (const [z, p] of this.outstanding) if (z > zxid) out.push(p.txn);
+    return out;
+  }
+
+  add(txn: ZabTxn): void {
+    if (txn.zxid <= this.lastProposed) {
+      throw new RangeError(`proposal zxid 0x${txn.zxid.toString(16)} is not above the last proposed 0x${this.lastProposed.toString(16)}`);
+    }
+    this.outstanding.set(txn.zxid, { txn, acks: new Set() });
+    this.lastProposed = txn.zxid;
+  }
+
+  /** Leader.processAck: counts a voter's ack, then commits every proposal that now can, in order. */
+  ack(sid: Sid, zxid: Zxid): AckResult {
+    if ((zxid & 0xffffffffn) === 0n) return { kind: 'ignored', why: 'new-epoch-zxid' };
+    if (this.outstanding.size === 0) return { kind: 'ignored', why: 'none-outstanding' };
+    if (this.lastCommitted >= zxid) return { kind: 'ignored', why: 'already-committed' };
+    const p = this.outstanding.get(zxid);
+    if (p === undefined) return { kind: 'unknown' };
+    if (this.members.voters.has(sid)) p.acks.add(sid);
+    return { kind: 'counted', committed: this.commitReady() };
+  }
+
+  /**
+   * The reference commits the acked proposal only if no earlier one is outstanding, and retries
+   * later ones only after a reconfig. Each member acks in log order, so a later proposal cannot
+   * reach a quorum first; still, continuing down the queue costs nothing and cannot stall.
+   */
+  private commitReady(): ZabTxn[] {
+    const done: ZabTxn[] = [];
+    for (const [z, p] of this.outstanding) {
+      if (!this.members.containsQuorum(p.acks)) break;
+      this.outstanding.delete(z);
+      this.lastCommitted = z;
+      done.push(p.txn);
+    }
+    return done;
+  }
+}
