@@ -3,20 +3,29 @@
 //   npm run bench              # 3 repeats per scenario, 3 s warm-up + 5 s measured, CPU profile pass
 //   npm run bench:quick        # 1 repeat, 2 s warm-up + 2 s measured
 //   node dist/bench/run.js --only getData,setData --repeats 2 --no-profile --json
-//   node dist/bench/run.js --quick --only getChildren --profile getChildren   (default profile: setData,getData)
+//   node dist/bench/run.js --quick --only getChildren --profile getChildren   (default profile: setData,create,getData,getChildren; quick: setData,getData)
+//   node dist/bench/run.js --only none --no-profile --resources 1000000     (start-up + resources only)
 //
 // Topology: standalone (the only one so far), fsync on. Each run gets a fresh dataDir and a fresh
 // server process; the server is pinned to core 0 and the load generator (bench/load/generator.ts,
 // its own process) to core 1 with taskset when available. Java and zkts alternate per repeat
 // (A B A B). Server CPU time (utime+stime from /proc/<pid>/stat) and RSS (VmRSS) are sampled at the
 // edges of the measured window. Ratios are zkts/Java per repeat pair: min / median / max.
+//
+// Resources (bench/resources/resources.ts; --resources a,b sets the sizes, default 100k and 1M, quick
+// 100k; --no-resources skips): start-up from empty and from N-znode dataDirs, RSS and heap with N
+// znodes loaded (at the first request and after a forced full GC), snapshot load and write times.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIOS, type GeneratorConfig, type GeneratorResult, type ScenarioName } from './load/generator';
+import { fmt, median, ratio } from './load/format';
 import { topSelfTime, type SelfTime } from './load/profile';
+import { resourceTable } from './resources/report';
+import { LEAF_BYTES } from './resources/datadir';
+import { resourcePass, type SizeResult } from './resources/resources';
 import {
   HAS_TASKSET,
   LOAD_CORE,
@@ -42,6 +51,8 @@ interface Options {
   payload: number;
   watchers: number;
   profile: ScenarioName[];
+  /** Znode counts (100-byte leaves) for the resource figures; empty with --no-resources. */
+  resources: number[];
   json: boolean;
 }
 
@@ -60,7 +71,8 @@ function parseOptions(argv: string[]): Options {
   };
   const topology = val('--topology') ?? 'standalone';
   if (topology !== 'standalone') throw new Error(`topology ${topology}: only 'standalone' is implemented`);
-  const only = (val('--only')?.split(',') ?? [...SCENARIOS]) as ScenarioName[];
+  const onlyArg = val('--only');
+  const only = (onlyArg === 'none' ? [] : (onlyArg?.split(',') ?? [...SCENARIOS])) as ScenarioName[];
   for (const s of [...only, ...(val('--profile')?.split(',') ?? [])] as ScenarioName[]) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (have ${SCENARIOS.join(', ')})`);
   return {
     quick,
@@ -73,7 +85,14 @@ function parseOptions(argv: string[]): Options {
     depth: num('--depth', 16),
     payload: num('--payload', 100),
     watchers: num('--watchers', 1000),
-    profile: argv.includes('--no-profile') ? [] : ((val('--profile')?.split(',') ?? ['setData', 'getData']) as ScenarioName[]),
+    profile: argv.includes('--no-profile') ? [] : ((val('--profile')?.split(',') ?? (quick ? ['setData', 'getData'] : ['setData', 'create', 'getData', 'getChildren'])) as ScenarioName[]),
+    resources: argv.includes('--no-resources')
+      ? []
+      : (val('--resources')?.split(',').map((x) => {
+          const n = Number(x);
+          if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--resources ${x}: not a positive integer`);
+          return n;
+        }) ?? (quick ? [100_000] : [100_000, 1_000_000])),
     json: argv.includes('--json'),
   };
 }
@@ -210,19 +229,7 @@ async function profilePass(o: Options, scenario: ScenarioName): Promise<SelfTime
   return top;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (n: number, d = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '-';
 const ms = (us: number): string => fmt(us / 1000, 2);
-function ratio(xs: number[]): string {
-  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) return '-';
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 1 ? `${fmt(s[0]!, 2)}` : `${fmt(median(s), 2)} (${fmt(s[0]!, 2)}–${fmt(s[s.length - 1]!, 2)})`;
-}
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
@@ -237,6 +244,12 @@ async function main(): Promise<void> {
     for (const kind of (r % 2 ? ['zkts', 'java'] : ['java', 'zkts']) as ServerKind[]) startup[kind].push(await startupMs(kind));
   }
   log(`start-up to first served request: java ${startup.java.map((x) => fmt(x)).join('/')} ms, zkts ${startup.zkts.map((x) => fmt(x)).join('/')} ms`);
+
+  let resources: SizeResult[] = [];
+  if (o.resources.length > 0) {
+    log(`resources: dataDirs of ${o.resources.join(', ')} znodes of ${LEAF_BYTES} B, ${o.repeats} repeat(s)`);
+    resources = await resourcePass(o.resources, o.repeats);
+  }
 
   const results = new Map<ScenarioName, Record<ServerKind, RunResult[]>>();
   for (const sc of o.only) {
@@ -293,7 +306,8 @@ async function main(): Promise<void> {
       `| ${sc} | ${fmt(median(runs.java.map((x) => x.gen.opsPerSec)))} | ${fmt(median(runs.zkts.map((x) => x.gen.opsPerSec)))} | ${rat((x) => x.gen.opsPerSec)} | ${rat((x) => x.gen.latencyUs.p99)} | ${rat((x) => x.cpuUsPerOp)} | ${rat((x) => x.rssMiB)} |`,
     );
   }
-  p(`| start-up ms | ${fmt(median(startup.java))} | ${fmt(median(startup.zkts))} | ${ratio(startup.zkts.map((z, i) => z / startup.java[i]!))} (time) | | | |`);
+  p();
+  for (const l of resourceTable(startup, resources)) p(l);
   for (const [sc, top] of Object.entries(profiles)) {
     p();
     p(`zkts CPU profile under ${sc}, top 10 self time:`);
@@ -307,7 +321,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
   if (o.json) {
     process.stdout.write(
-      JSON.stringify({ options: o, fsyncPerSec: fsync, startupMs: startup, results: Object.fromEntries(results), profiles }, null, 1) + '\n',
+      JSON.stringify({ options: o, fsyncPerSec: fsync, startupMs: startup, resources, results: Object.fromEntries(results), profiles }, null, 1) + '\n',
     );
   }
 }

@@ -17,6 +17,8 @@ export interface RunningServer {
   pid: number;
   dataDir: string;
   stop(): Promise<void>;
+  /** The server's recent stdout + stderr. */
+  output(): string;
 }
 
 export const HAS_TASKSET = spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -66,11 +68,23 @@ export interface StartOptions {
   port?: number;
   cpuProfDir?: string;
   startTimeoutMs?: number;
+  /** Start from this dataDir (the caller owns it) instead of a fresh empty one. */
+  dataDir?: string;
+  /** zkts only: extra node flags before the script (e.g. --expose-gc --require <preload>). */
+  nodeArgs?: string[];
+  /** Java only: extra JVM system properties. */
+  properties?: Record<string, string>;
+  /**
+   * Pin the server to SERVER_CORE (default true): zkts from spawn, the JVM once it serves (pinned
+   * from spawn it would see one CPU and pick Serial GC instead of its default G1). false leaves
+   * both unpinned, for start-up figures where neither may have a core the other lacks.
+   */
+  pin?: boolean;
 }
 
 export async function startZkts(opts: StartOptions = {}): Promise<RunningServer & { child: ChildProcess; output(): string }> {
   const port = opts.port ?? (await freePort());
-  const dataDir = mkdtempSync(join(tmpdir(), 'zkts-bench-data-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'zkts-bench-data-'));
   const cfg = join(mkdtempSync(join(tmpdir(), 'zkts-bench-conf-')), 'zoo.cfg');
   writeFileSync(
     cfg,
@@ -82,10 +96,12 @@ export async function startZkts(opts: StartOptions = {}): Promise<RunningServer 
       'forceSync=yes',
       '4lw.commands.whitelist=*',
       'maxClientCnxns=0',
+      // zkts follows the reference: an AdminServer on 0.0.0.0:8080 unless told otherwise.
+      'admin.enableServer=false',
     ].join('\n') + '\n',
   );
-  const nodeArgs = [...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : []), join(REPO, 'bin', 'zkts'), 'start-foreground', cfg];
-  const [cmd, args] = pinned(SERVER_CORE, process.execPath, nodeArgs);
+  const nodeArgs = [...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : []), ...(opts.nodeArgs ?? []), join(REPO, 'bin', 'zkts'), 'start-foreground', cfg];
+  const [cmd, args] = opts.pin === false ? [process.execPath, nodeArgs] : pinned(SERVER_CORE, process.execPath, nodeArgs);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (c: Buffer): void => {
@@ -116,36 +132,52 @@ export async function startJava(opts: StartOptions = {}): Promise<RunningServer>
   const pending = startJavaServer({
     port,
     config: { forceSync: 'yes', maxClientCnxns: '0' },
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+    ...(opts.properties !== undefined ? { properties: opts.properties } : {}),
     startTimeoutMs: opts.startTimeoutMs ?? 60_000,
   });
   const j = await pending;
-  pinAllThreads(j.pid, SERVER_CORE);
-  return { kind: 'java', port, pid: j.pid, dataDir: j.dataDir, stop: () => j.stop(15_000) };
+  if (opts.pin !== false) pinAllThreads(j.pid, SERVER_CORE);
+  return { kind: 'java', port, pid: j.pid, dataDir: j.dataDir, stop: () => j.stop(15_000), output: () => j.output() };
 }
 
 export function startServer(kind: ServerKind, opts: StartOptions = {}): Promise<RunningServer> {
   return kind === 'java' ? startJava(opts) : startZkts(opts);
 }
 
-/** Milliseconds from spawn to the first answered request, on an empty dataDir. */
-export async function startupMs(kind: ServerKind): Promise<number> {
-  const port = await freePort();
+/**
+ * Starts a server and measures milliseconds from spawn to the first answered request (a 10 ms
+ * probe loop next to the start helper's own readiness check). The caller stops the server.
+ */
+export async function startTimed(kind: ServerKind, opts: StartOptions = {}): Promise<{ ms: number; server: RunningServer }> {
+  const port = opts.port ?? (await freePort());
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
   const t0 = process.hrtime.bigint();
   let server: RunningServer | null = null;
   let failed: unknown = null;
-  const starting = startServer(kind, { port }).then(
+  const starting = startServer(kind, { ...opts, port, startTimeoutMs: timeoutMs }).then(
     (s) => (server = s),
     (e: unknown) => (failed = e),
   );
   let ms: number;
   try {
-    await waitServing(port, 60_000, () => failed === null);
+    await waitServing(port, timeoutMs, () => failed === null);
     ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  } finally {
+  } catch (e) {
     await starting;
     if (server !== null) await (server as RunningServer).stop();
+    throw failed ?? e;
   }
+  await starting;
   if (failed !== null) throw failed;
+  return { ms, server: server! };
+}
+
+/** Milliseconds from spawn to the first answered request, on an empty dataDir, unpinned (see StartOptions.pin). */
+export async function startupMs(kind: ServerKind): Promise<number> {
+  const { ms, server } = await startTimed(kind, { pin: false });
+  await server.stop();
+  rmSync(server.dataDir, { recursive: true, force: true });
   return ms;
 }
 
