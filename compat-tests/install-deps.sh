@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the reference implementation and stock clients from Debian's packages when missing:
 # the Java server 3.8.0 and its jars, the C client, kazoo and Curator 5.4 (plus a JDK to compile
-# the golden-vector program). Idempotent: does nothing when everything is present.
+# the golden-vector program), zktop (with pyte to read its curses screen). Idempotent: does
+# nothing when everything is present.
 set -euo pipefail
 
-packages=(zookeeper zookeeper-bin python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-test-java)
+packages=(zookeeper zookeeper-bin python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-test-java
+  zktop python3-pyte)
 command -v javac >/dev/null 2>&1 || packages+=(default-jdk-headless)
 
 missing=()

@@ -19,6 +19,8 @@ export interface EmbeddedServer {
   connectString: string;
   dataDir: string;
   server: ZkServer;
+  /** Where the AdminServer listens (`url` is its command URL), or null when it is off. */
+  admin: { host: string; port: number; url: string } | null;
   stop(): Promise<void>;
 }
 
@@ -35,17 +37,26 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Embedd
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
     dataDir,
+    // Off unless asked (tests run many servers); when asked, loopback and a free port by default.
+    admin: opts.admin?.enabled === true ? { host: '127.0.0.1', port: 0, ...opts.admin } : { enabled: false },
   });
   const { host, port } = server.address;
+  const a = server.admin;
+  const admin = a === null ? null : { ...a.address, url: `http://${urlHost(a.address.host)}:${a.address.port}${a.commandUrl}` };
   return {
     host,
     port,
     connectString: `${host}:${port}`,
     dataDir,
     server,
+    admin,
     async stop() {
       await server.stop();
       if (ownDir && opts.keepDataDir !== true) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

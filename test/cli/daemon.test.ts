@@ -17,7 +17,7 @@ test.serial('start -> status -> stop, with the pid file created and removed', as
   }
   const dir = tempDir(t, 'cli-daemon');
   const port = await freePort();
-  const cfg = writeCfg(dir, ['tickTime=2000', 'dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'forceSync=no', 'preAllocSize=64']);
+  const cfg = writeCfg(dir, ['tickTime=2000', 'dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'forceSync=no', 'preAllocSize=64', 'admin.enableServer=false']);
   const pidFile = join(dir, 'data', 'zookeeper_server.pid');
   stopOnTeardown(t, pidFile);
 
@@ -56,7 +56,7 @@ test.serial('start fails cleanly when the port is taken by another process', asy
   }
   const dir = tempDir(t, 'cli-daemon');
   const port = await freePort();
-  const cfg = writeCfg(dir, ['dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1']);
+  const cfg = writeCfg(dir, ['dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false']);
   const pidFile = join(dir, 'data', 'zookeeper_server.pid');
   stopOnTeardown(t, pidFile);
   const fg = startForeground(t, [cfg], dir, { ZKTS_LOG_FORMAT: 'json' });
@@ -81,7 +81,7 @@ test.serial('start-foreground serves until SIGTERM, then stops and exits 0', asy
   }
   const dir = tempDir(t, 'cli-daemon');
   const port = await freePort();
-  const cfg = writeCfg(dir, ['dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'unknownKey=1']);
+  const cfg = writeCfg(dir, ['dataDir=./data', `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'unknownKey=1', 'admin.enableServer=false']);
   const fg = startForeground(t, [cfg], dir, { ZKTS_LOG_LEVEL: 'debug' });
   await fg.waitFor('zkts serving');
   t.regex(fg.output(), /WARN unknownKey: unknown key/);

@@ -87,7 +87,7 @@ test('every acknowledged write survives SIGKILL of the server under concurrent l
   const cfg = join(dir, 'zoo.cfg');
   writeFileSync(
     cfg,
-    [`dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'tickTime=2000', 'forceSync=yes', '4lw.commands.whitelist=*', 'maxClientCnxns=0', ''].join('\n'),
+    [`dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'tickTime=2000', 'forceSync=yes', '4lw.commands.whitelist=*', 'maxClientCnxns=0', 'admin.enableServer=false', ''].join('\n'),
   );
   let stderr = '';
   const startChild = (): ChildProcess => {
