@@ -27,6 +27,9 @@ export const CORE_KEYS: ReadonlySet<string> = new Set([
 export const ACTIVE_CORE_KEYS: ReadonlySet<string> = new Set([
   'dataDir', 'dataLogDir', 'clientPort', 'clientPortAddress', 'tickTime', 'maxClientCnxns', 'minSessionTimeout',
   'maxSessionTimeout', 'autopurge.snapRetainCount', 'autopurge.purgeInterval', 'standaloneEnabled', 'electionAlg',
+  'metricsProvider.className',
+  // Quorum mode (src/quorum/peer-runtime.ts).
+  'initLimit', 'syncLimit', 'peerType', 'quorumListenOnAllIPs',
 ]);
 
 const DEFAULT_METRICS_PROVIDER = 'org.apache.zookeeper.metrics.impl.DefaultMetricsProvider';
@@ -144,13 +147,9 @@ export function readPeerSettings(r: CfgReader, cwd: string, propertyDefaults: Re
   };
 
   const metricsProviderClassName = r.string('metricsProvider.className') ?? DEFAULT_METRICS_PROVIDER;
-  if (metricsProviderClassName !== DEFAULT_METRICS_PROVIDER) {
-    problems.warn(
-      'metricsProvider.className',
-      metricsProviderClassName === PROMETHEUS_METRICS_PROVIDER
-        ? 'the Prometheus exporter is not implemented in zkts yet; ignored'
-        : `zkts cannot load the Java class ${metricsProviderClassName}; ignored`,
-    );
+  // The default provider and the Prometheus one are built in (src/metrics); any other is Java code.
+  if (metricsProviderClassName !== DEFAULT_METRICS_PROVIDER && metricsProviderClassName !== PROMETHEUS_METRICS_PROVIDER) {
+    problems.warn('metricsProvider.className', `zkts cannot load the Java class ${metricsProviderClassName}; ignored (the default provider serves mntr)`);
   }
   const dynamicRaw = r.string('dynamicConfigFile');
   return {

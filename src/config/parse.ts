@@ -8,6 +8,7 @@ import { CfgReader } from './cfg-reader';
 import { ACTIVE_CORE_KEYS, CORE_KEYS, readClientSide, readPeerSettings } from './core-keys';
 import { analyzeQuorum, applyOwnServer, membership, readMyid, type MembershipLines, type ReadFile } from './ensemble';
 import { ConfigError, Problems } from './errors';
+import { metricsProviderConfig } from '../metrics/config';
 import { PropertiesSyntaxError, readProperties, type PropertiesEntry } from './properties';
 import { convertSetting, systemSettings } from './settings';
 import { environmentProperties, propertySpec, type EnvironmentInput, type SystemPropertySetting } from './system-properties';
@@ -63,12 +64,14 @@ export function parseZooCfg(text: string, file: string, options: ParseOptions = 
   if (!quorumMode && own.clientPort === null && client.clientPortUnset && client.secureClientPortUnset) {
     problems.error('clientPort', 'is not set: a standalone server needs a client port');
   }
+  const metrics = metricsProviderConfig(peer.metricsProviderClassName, c.metrics);
+  for (const e of metrics.errors) problems.error(`metricsProvider.${e.key}`, e.message);
   problems.throwIfAny(configFile);
 
   const inactiveKeys = [
     ...props.inactive,
     ...[...c.core.keys()].filter((k) => !ACTIVE_CORE_KEYS.has(k)),
-    ...Object.keys(c.metrics).map((k) => `metricsProvider.${k}`),
+    ...metrics.inactive,
   ];
   const { clientPortUnset: _u, secureClientPortUnset: _s, ...clientConfig } = client;
   const { metricsProviderClassName, peerTypeSet: _p, dynamicConfigFile, ...peerConfig } = peer;
