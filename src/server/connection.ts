@@ -2,9 +2,9 @@
 // coalesced writes. Everything it decodes goes to its host (the server); it decides nothing.
 
 import type { Socket } from 'node:net';
-import { ConnectRequest, RequestHeader, WatcherEvent, type Id } from '../protocol/generated';
+import { ConnectRequest, type Id, type RequestHeader } from '../protocol/generated';
+import { encodeNotificationFrame } from '../protocol/fast-codec';
 import { FrameDecoder } from '../protocol/frame-decoder';
-import { JuteDecodeError } from '../protocol/jute/runtime';
 import type { Logger } from '../util/logger';
 
 export interface ConnectionHost {
@@ -21,9 +21,57 @@ type State = 'new' | 'handshake' | 'established' | 'closed';
 
 let nextConnectionId = 1;
 const REPLY_HEADER_BYTES = 16;
+const REQUEST_HEADER_BYTES = 8;
 const FOUR_LETTER_BYTES = 4;
-/** Bodies up to this size are copied into the header's buffer (fewer writev entries). */
+/** Bodies up to this size are copied into the header's buffer (one allocation, one queue entry). */
 const INLINE_BODY_BYTES_MAX = 256;
+/** A tick's frames for one connection up to this many bytes are joined into one write; above, writev. */
+const JOIN_BYTES_MAX = 256 * 1024;
+/** Server-sent events always carry SyncConnected. */
+const SYNC_CONNECTED = 3;
+
+// Output is coalesced per tick: frames queue on their connection, and one nextTick (for all
+// connections, not one each) writes each connection's queue with a single socket call. A watch
+// trigger that notifies a thousand connections thus costs one nextTick and one write per socket.
+const dirty: ClientConnection[] = [];
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  // Frames queued while flushing (none today: writes do not call back synchronously) would wait
+  // for the next round, so take the list as it is now.
+  const list = dirty.splice(0, dirty.length);
+  for (const c of list) c.flush();
+}
+
+// The last notification frame built: a trigger fans one (type, path) out to every watcher in a
+// row, and the frame depends on nothing else, so they all share these bytes (never written to).
+let lastEvent: { type: number; path: string; frame: Buffer } | null = null;
+
+// Replies in a row mostly carry the same zxid (the last one applied): keep its two halves, so a
+// reply header costs no bigint arithmetic.
+let zxidMemo = 0n;
+let zxidHigh = 0;
+let zxidLow = 0;
+
+function writeZxid(out: Buffer, at: number, zxid: bigint): void {
+  if (zxid !== zxidMemo) {
+    const u = BigInt.asUintN(64, zxid);
+    zxidHigh = Number(u >> 32n);
+    zxidLow = Number(u & 0xffffffffn);
+    zxidMemo = zxid;
+  }
+  out.writeUInt32BE(zxidHigh, at);
+  out.writeUInt32BE(zxidLow, at + 4);
+}
+
+function notificationFrame(type: number, path: string): Buffer {
+  const last = lastEvent;
+  if (last !== null && last.type === type && last.path === path) return last.frame;
+  const frame = encodeNotificationFrame(type, SYNC_CONNECTED, path);
+  lastEvent = { type, path, frame };
+  return frame;
+}
 
 export class ClientConnection {
   readonly id = nextConnectionId++;
@@ -49,7 +97,9 @@ export class ClientConnection {
   private sniffed: Buffer | null = Buffer.alloc(0);
   /** Frames that arrived behind the ConnectRequest before the session exists. */
   private held: Buffer[] = [];
-  private corked = false;
+  /** Frames written this tick, not yet handed to the socket. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -132,17 +182,13 @@ export class ClientConnection {
   }
 
   private onRequestFrame(frame: Buffer): void {
-    let header: RequestHeader;
-    let at: number;
-    try {
-      const d = RequestHeader.decodeWithLength(frame);
-      header = d.value;
-      at = d.bytesRead;
-    } catch (e) {
-      this.close(`malformed request header: ${e instanceof JuteDecodeError ? e.message : String(e)}`);
+    // RequestHeader is two ints (xid, type): read in place rather than through the generic decoder.
+    if (frame.length < REQUEST_HEADER_BYTES) {
+      this.close(`malformed request header: RequestHeader: input ends inside the record (${frame.length} bytes)`);
       return;
     }
-    this.host.onRequest(this, header, frame.subarray(at));
+    const header: RequestHeader = { xid: frame.readInt32BE(0), type: frame.readInt32BE(4) };
+    this.host.onRequest(this, header, frame.subarray(REQUEST_HEADER_BYTES));
   }
 
   /** The session exists: requests that queued behind the handshake are processed now, in order. */
@@ -162,13 +208,13 @@ export class ClientConnection {
   sendReply(xid: number, zxid: bigint, err: number, body: Buffer | null): void {
     if (this.state === 'closed') return;
     const bodyBytes = body === null ? 0 : body.length;
-    // Large bodies (getData, getChildren) go out as they are, after the header, in the same corked
-    // writev: the encoder already produced them as their own buffer, a second copy would be waste.
+    // Larger bodies (getData, getChildren) queue as they are, after the header: the flush joins the
+    // tick's frames in one copy anyway (or writes them as they are when large).
     const inline = body !== null && bodyBytes <= INLINE_BODY_BYTES_MAX;
     const out = Buffer.allocUnsafe(4 + REPLY_HEADER_BYTES + (inline ? bodyBytes : 0));
     out.writeInt32BE(REPLY_HEADER_BYTES + bodyBytes, 0);
     out.writeInt32BE(xid, 4);
-    out.writeBigInt64BE(zxid, 8);
+    writeZxid(out, 8, zxid);
     out.writeInt32BE(err, 16);
     if (inline) body.copy(out, 20);
     this.write(out, inline ? null : body);
@@ -184,22 +230,45 @@ export class ClientConnection {
 
   /** A watch notification: xid -1, zxid -1 (as 3.8), state SyncConnected. */
   sendEvent(type: number, path: string): void {
-    this.sendReply(-1, -1n, 0, WatcherEvent.encode({ type, state: 3, path }));
+    if (this.state === 'closed') return;
+    this.write(notificationFrame(type, path), null);
   }
 
   /** One frame: `head`, then `tail` if any; coalesced with the others of this tick. */
   private write(head: Buffer, tail: Buffer | null): void {
     this.packetsSent++;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+    if (this.pending.length === 0) {
+      dirty.push(this);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        process.nextTick(flushAll);
+      }
     }
-    this.socket.write(head);
-    if (tail !== null && tail.length > 0) this.socket.write(tail);
+    this.pending.push(head);
+    this.pendingBytes += head.length;
+    if (tail !== null && tail.length > 0) {
+      this.pending.push(tail);
+      this.pendingBytes += tail.length;
+    }
+  }
+
+  /** Hands this tick's frames to the socket: one write (joined), or one writev when they are large. */
+  flush(): void {
+    const frames = this.pending;
+    if (frames.length === 0) return;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.socket.destroyed) return;
+    if (frames.length === 1) {
+      this.socket.write(frames[0]!);
+    } else if (bytes <= JOIN_BYTES_MAX) {
+      this.socket.write(Buffer.concat(frames, bytes));
+    } else {
+      this.socket.cork();
+      for (const f of frames) this.socket.write(f);
+      this.socket.uncork();
+    }
   }
 
   /** Stops reading (back-pressure) or resumes. */
@@ -213,6 +282,8 @@ export class ClientConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.log[level]('closing connection', { peer: this.peer, sessionId: this.sessionId, reason });
+    // What was queued this tick (e.g. the reply before a close) goes out before the FIN.
+    this.flush();
     this.socket.end();
     // A peer that never closes its side would hold the socket: destroy it after a grace period.
     setTimeout(() => this.socket.destroy(), 2000).unref();

@@ -5,34 +5,23 @@
 import {
   AddWatchRequest,
   CheckWatchesRequest,
-  Create2Response,
-  CreateResponse,
   ErrorResponse,
-  ExistsRequest,
-  ExistsResponse,
   GetACLRequest,
   GetACLResponse,
   GetAllChildrenNumberRequest,
   GetAllChildrenNumberResponse,
-  GetChildren2Request,
-  GetChildren2Response,
-  GetChildrenRequest,
-  GetChildrenResponse,
-  GetDataRequest,
-  GetDataResponse,
   GetEphemeralsRequest,
   GetEphemeralsResponse,
   MultiOperationRecord,
   MultiResponse,
   RemoveWatchesRequest,
-  SetACLResponse,
-  SetDataResponse,
   SyncRequest,
   SyncResponse,
   WhoAmIResponse,
   type Id,
   type MultiResponseItem,
 } from '../protocol/generated';
+import { type MultiReplyItem, decodePathWatch, encodeMultiResponse, encodePathReply } from '../protocol/fast-codec';
 import type { JuteCodec } from '../protocol/jute/runtime';
 import { ErrCode, OpCode } from '../protocol/opcodes';
 import type { ApplyResult, DataTree, TxnOutcome } from '../tree';
@@ -40,6 +29,8 @@ import { checkACL, maskAclForReader } from './acl';
 import { userName } from './auth';
 import type { Request } from './request';
 import { Perms } from '../tree';
+import type { ZNode } from '../tree/znode';
+import { getChildren2Body, getChildrenBody, getDataBody, statBody } from './read-replies';
 
 /** What the final step needs from the connection that sent the request. */
 export interface FinalConnection<W> {
@@ -71,46 +62,51 @@ export interface Reply {
 const ok = <T>(codec: JuteCodec<T>, value: T): Reply => ({ err: 0, body: codec.encode(value) });
 const fail = (err: number): Reply => ({ err, body: null });
 
-/** Reply to a write once its txn is applied (error txns carry their code). */
+/**
+ * Reply to a write once its txn is applied (error txns carry their code). The bodies are written
+ * from the stat bytes the tree took at apply time (fast-codec.ts): the bytes CreateResponse,
+ * Create2Response, SetDataResponse, SetACLResponse and MultiResponse encode to.
+ */
 export function replyForTxn(req: Request, r: ApplyResult): Reply {
   if (r.type === OpCode.error) return fail(r.err);
   if (r.err !== 0 && req.type !== OpCode.multi) return fail(r.err);
   switch (req.type) {
     case OpCode.create:
-      return ok(CreateResponse, { path: r.path ?? null });
+      return { err: 0, body: encodePathReply(r.path ?? null, null) };
     case OpCode.create2:
     case OpCode.createTTL:
     case OpCode.createContainer:
-      return ok(Create2Response, { path: r.path ?? null, stat: r.stat! });
+      return { err: 0, body: encodePathReply(r.path ?? null, r.statBytes!) };
     case OpCode.setData:
-      return ok(SetDataResponse, { stat: r.stat! });
     case OpCode.setACL:
-      return ok(SetACLResponse, { stat: r.stat! });
+      // The body is the stat alone: the tree's bytes, as they are.
+      return { err: 0, body: r.statBytes! };
     case OpCode.multi:
-      return ok(MultiResponse, { items: (r.multi ?? []).map(multiItem), end: { type: -1, done: true, err: -1 } });
+      return { err: 0, body: encodeMultiResponse((r.multi ?? []).map(multiItem)) };
     default:
       // delete, deleteContainer, closeSession, createSession: no body.
       return { err: 0, body: null };
   }
 }
 
-function multiItem(o: TxnOutcome): MultiResponseItem {
+/** A sub-txn outcome as its MultiResponse item (the reference's FinalRequestProcessor mapping). */
+function multiItem(o: TxnOutcome): MultiReplyItem {
   switch (o.type) {
     case OpCode.check:
-      return { header: { type: OpCode.check, done: false, err: 0 }, body: null };
+      return { type: OpCode.check, err: 0 };
     case OpCode.create:
-      return { header: { type: OpCode.create, done: false, err: 0 }, body: { path: o.path ?? null } };
+      return { type: OpCode.create, err: 0, path: o.path ?? null };
     case OpCode.create2:
     case OpCode.createTTL:
     case OpCode.createContainer:
-      return { header: { type: OpCode.create2, done: false, err: 0 }, body: { path: o.path ?? null, stat: o.stat! } };
+      return { type: OpCode.create2, err: 0, path: o.path ?? null, stat: o.statBytes! };
     case OpCode.delete:
     case OpCode.deleteContainer:
-      return { header: { type: OpCode.delete, done: false, err: 0 }, body: null };
+      return { type: OpCode.delete, err: 0 };
     case OpCode.setData:
-      return { header: { type: OpCode.setData, done: false, err: 0 }, body: { stat: o.stat! } };
+      return { type: OpCode.setData, err: 0, stat: o.statBytes! };
     default:
-      return { header: { type: OpCode.error, done: false, err: o.err }, body: { err: o.err } };
+      return { type: OpCode.error, err: o.err };
   }
 }
 
@@ -124,36 +120,48 @@ export function replyForRead<W>(env: FinalEnv<W>, req: Request, conn: FinalConne
 }
 
 function canRead(env: FinalEnv<unknown>, path: string, perm: number, ids: readonly Id[]): number {
-  const node = env.tree.getNode(path);
-  if (node === null) return ErrCode.NONODE;
-  return checkACL(node.acl, perm, ids, { skipACL: env.skipACL }) ? 0 : ErrCode.NOAUTH;
+  const acl = env.tree.aclForPath(path);
+  if (acl === null) return ErrCode.NONODE;
+  return checkACL(acl, perm, ids, { skipACL: env.skipACL }) ? 0 : ErrCode.NOAUTH;
+}
+
+/** The node at `path` if it exists and `ids` may read it, else NONODE / NOAUTH. */
+function readableNode(env: FinalEnv<unknown>, path: string, ids: readonly Id[]): ZNode | number {
+  const node = env.tree.rawNode(path);
+  if (node === undefined) return ErrCode.NONODE;
+  return checkACL(env.tree.aclOf(node), Perms.READ, ids, { skipACL: env.skipACL }) ? node : ErrCode.NOAUTH;
 }
 
 function evaluateRead<W>(env: FinalEnv<W>, req: Request, conn: FinalConnection<W>): Reply {
   const { tree, watches } = env;
   switch (req.type) {
+    // The four hot reads decode in place and encode straight from the tree (read-replies.ts):
+    // same bytes as ExistsRequest.decode ... GetChildren2Response.encode, without the detours.
     case OpCode.exists: {
-      const r = ExistsRequest.decode(req.body);
+      const r = decodePathWatch(req.body, 'ExistsRequest');
       const path = r.path ?? '';
       if (path.includes('\0')) return fail(ErrCode.BADARGUMENTS);
       // The watch is set even when the node is missing: that is how NodeCreated is delivered.
       if (r.watch) watches.addDataWatch(path, conn.watcher);
-      const stat = tree.clientStat(path);
-      return stat === null ? fail(ErrCode.NONODE) : ok(ExistsResponse, { stat });
+      const node = tree.rawNode(path);
+      return node === undefined ? fail(ErrCode.NONODE) : { err: 0, body: statBody(tree, node) };
     }
     case OpCode.getData: {
-      const r = GetDataRequest.decode(req.body);
-      return getData(env, r.path ?? '', r.watch, req.authInfo, conn);
+      const r = decodePathWatch(req.body, 'GetDataRequest');
+      const path = r.path ?? '';
+      const node = readableNode(env, path, req.authInfo);
+      if (typeof node === 'number') return fail(node);
+      if (r.watch) watches.addDataWatch(path, conn.watcher);
+      return { err: 0, body: getDataBody(tree, node) };
     }
-    case OpCode.getChildren: {
-      const r = GetChildrenRequest.decode(req.body);
-      const got = getChildren(env, r.path ?? '', r.watch, req.authInfo, conn);
-      return typeof got === 'number' ? fail(got) : ok(GetChildrenResponse, { children: got.children });
-    }
+    case OpCode.getChildren:
     case OpCode.getChildren2: {
-      const r = GetChildren2Request.decode(req.body);
-      const got = getChildren(env, r.path ?? '', r.watch, req.authInfo, conn);
-      return typeof got === 'number' ? fail(got) : ok(GetChildren2Response, got);
+      const r = decodePathWatch(req.body, req.type === OpCode.getChildren ? 'GetChildrenRequest' : 'GetChildren2Request');
+      const path = r.path ?? '';
+      const node = readableNode(env, path, req.authInfo);
+      if (typeof node === 'number') return fail(node);
+      if (r.watch) watches.addChildWatch(path, conn.watcher);
+      return { err: 0, body: req.type === OpCode.getChildren ? getChildrenBody(node) : getChildren2Body(tree, node) };
     }
     case OpCode.getACL: {
       const path = GetACLRequest.decode(req.body).path ?? '';
@@ -198,14 +206,6 @@ function evaluateRead<W>(env: FinalEnv<W>, req: Request, conn: FinalConnection<W
     default:
       return fail(ErrCode.UNIMPLEMENTED);
   }
-}
-
-function getData<W>(env: FinalEnv<W>, path: string, watch: boolean, ids: readonly Id[], conn: FinalConnection<W>): Reply {
-  const err = canRead(env, path, Perms.READ, ids);
-  if (err !== 0) return fail(err);
-  if (watch) env.watches.addDataWatch(path, conn.watcher);
-  const got = env.tree.getData(path)!;
-  return ok(GetDataResponse, { data: got.data, stat: got.stat });
 }
 
 function getChildren<W>(

@@ -3,13 +3,14 @@
 // nothing: every other sub-txn becomes an error txn), failures as values, and the replay fix-ups
 // (NODEEXISTS on create still raises the parent's cversion/pzxid).
 
-import type { Stat, TxnHeader } from '../protocol/generated';
+import { Stat, type TxnHeader } from '../protocol/generated';
 import { ErrCode, OpCode } from '../protocol/opcodes';
-import { type LoggedTxn, type SubTxnBody, type TxnBody, decodeSubTxn } from '../persistence/txn';
+import type { LoggedTxn, SubTxnBody, TxnBody } from '../persistence/txn';
 import type { DataTree, MutationResult } from './data-tree';
 import { DIGEST_VERSION } from './digest';
 import { CONTAINER_EPHEMERAL_OWNER, ttlToEphemeralOwner } from './ephemeral-type';
 import { parentOf } from './paths';
+import { decodeSubTxnFast } from './sub-txn-decode';
 import type { ApplyResult, TxnOutcome, WatchTrigger } from './types';
 
 /** Sub-txn types a multi may hold; anything else stops the multi where it stands (as the reference's IOException). */
@@ -24,18 +25,35 @@ const MULTI_SUB_TYPES: ReadonlySet<number> = new Set([
   OpCode.check,
 ]);
 
+const EMPTY = Buffer.alloc(0);
+
+/** One (sub-)txn's outcome; one class, so every result has one object shape. */
+class Outcome implements TxnOutcome {
+  err: number = ErrCode.OK;
+  path: string | undefined = undefined;
+  statBytes: Buffer | undefined = undefined;
+  multi: TxnOutcome[] | undefined = undefined;
+  constructor(public type: number) {}
+
+  get stat(): Stat | undefined {
+    return this.statBytes === undefined ? undefined : Stat.decode(this.statBytes);
+  }
+}
+
+class Result extends Outcome implements ApplyResult {
+  readonly triggers: WatchTrigger[] = [];
+  digestMismatch = false;
+  constructor(
+    type: number,
+    readonly zxid: bigint,
+  ) {
+    super(type);
+  }
+}
+
 /** Applies one logged txn: the tree change, lastProcessedZxid, the digest log and the txn digest check. */
 export function applyTxn(tree: DataTree, txn: LoggedTxn): ApplyResult {
-  const result: ApplyResult = {
-    type: txn.body.type,
-    err: ErrCode.OK,
-    path: undefined,
-    stat: undefined,
-    multi: undefined,
-    zxid: txn.header.zxid,
-    triggers: [],
-    digestMismatch: false,
-  };
+  const result = new Result(txn.body.type, txn.header.zxid);
   processTxn(tree, txn.header, txn.body, result, result.triggers);
   if (txn.header.zxid > tree.lastProcessedZxid) tree.lastProcessedZxid = txn.header.zxid;
   if (tree.digestFromLoadedSnapshot !== null) {
@@ -52,9 +70,7 @@ export function applyTxn(tree: DataTree, txn: LoggedTxn): ApplyResult {
   return result;
 }
 
-type Outcome = TxnOutcome & { multi?: TxnOutcome[] | undefined };
-
-/** Applies one txn (or sub-txn) into `rc`, whose fields all exist already (one object shape for every result). */
+/** Applies one txn (or sub-txn) into `rc`. */
 function processTxn(tree: DataTree, header: TxnHeader, body: TxnBody | SubTxnBody, rc: Outcome, triggers: WatchTrigger[]): void {
   const { zxid, time } = header;
   switch (body.type) {
@@ -120,7 +136,7 @@ function processTxn(tree: DataTree, header: TxnHeader, body: TxnBody | SubTxnBod
 
 function setOutcome(rc: Outcome, r: MutationResult): void {
   rc.err = r.err;
-  if (r.stat !== undefined && r.err === ErrCode.OK) rc.stat = r.stat as Stat;
+  if (r.statBytes !== undefined && r.err === ErrCode.OK) rc.statBytes = r.statBytes;
 }
 
 function processMulti(
@@ -137,7 +153,7 @@ function processMulti(
     if (!MULTI_SUB_TYPES.has(sub.type)) return;
     let body: SubTxnBody;
     try {
-      body = decodeSubTxn(sub.type, sub.data ?? Buffer.alloc(0));
+      body = decodeSubTxnFast(sub.type, sub.data ?? EMPTY);
     } catch {
       return; // an unreadable sub-txn ends the multi here, as the reference's IOException does
     }
@@ -146,7 +162,7 @@ function processMulti(
       body = { type: OpCode.error, txn: { err: postFailed ? ErrCode.RUNTIMEINCONSISTENCY : ErrCode.OK } };
     }
     const subHeader: TxnHeader = { clientId: header.clientId, cxid: header.cxid, zxid: header.zxid, time: header.time, type: body.type };
-    const subRc: TxnOutcome = { type: body.type, err: ErrCode.OK, path: undefined, stat: undefined };
+    const subRc = new Outcome(body.type);
     processTxn(tree, subHeader, body, subRc, triggers);
     rc.multi.push(subRc);
     if (subRc.err !== ErrCode.OK && rc.err === ErrCode.OK) rc.err = subRc.err;

@@ -16,10 +16,13 @@ import type { EphemeralTypeValue } from './ephemeral-type';
 import type { ApplyResult, DataTreeOptions, WatchTrigger } from './types';
 import { dataLength, packData, unpackData } from './znode';
 
-/** A mutation's outcome: 0 or an ErrCode, and the node's client stat where the reference copies one. */
+/**
+ * A mutation's outcome: 0 or an ErrCode, and the node's client stat where the reference copies
+ * one, as its 68 wire bytes (what the reply carries; no bigint is made on the write path).
+ */
 export interface MutationResult {
   err: number;
-  stat?: Stat;
+  statBytes?: Buffer;
 }
 
 /** A copy of one node's state without its data (what the request layer checks against). */
@@ -106,14 +109,14 @@ export class DataTree extends TreeStore {
     this.nodeDataSize += path.length + dataLength(child.data);
     this.putNode(path, child);
     this.indexOwner(path, ephemeralOwner, type);
-    const stat = wantStat ? this.statOf(child) : undefined;
+    const statBytes = wantStat ? this.clientStatBytes(child) : undefined;
 
     this.quota.onCreate(parentName, childName, path, data === null ? 0 : data.length);
     triggers.push(
       { path, type: 'created', acl: this.acls.convertIndex(aclIndex) },
       { path: eventPath(parentName), type: 'childrenChanged', acl: this.acls.convertIndex(parent.acl) },
     );
-    return stat === undefined ? { err: ErrCode.OK } : { err: ErrCode.OK, stat };
+    return statBytes === undefined ? { err: ErrCode.OK } : { err: ErrCode.OK, statBytes };
   }
 
   /** Removes a node. The parent's pzxid moves forward even when the node is already gone (replay). */
@@ -154,14 +157,14 @@ export class DataTree extends TreeStore {
     this.store.setLong(node.slot, 'mtime', time);
     this.store.setLong(node.slot, 'mzxid', zxid);
     this.store.setInt(node.slot, 'version', version);
-    const stat = this.statOf(node);
+    const statBytes = this.clientStatBytes(node);
     this.postChange(path, node);
 
     const newLength = data === null ? 0 : data.length;
     this.quota.onSetData(path, newLength - oldLength);
     this.nodeDataSize += newLength - oldLength;
     triggers.push({ path, type: 'dataChanged', acl: this.acls.convertIndex(node.acl) });
-    return { err: ErrCode.OK, stat };
+    return { err: ErrCode.OK, statBytes };
   }
 
   /** Replaces a node's ACL; `version` is the new aversion. Fires no watches. */
@@ -172,9 +175,9 @@ export class DataTree extends TreeStore {
     this.preChange(node);
     this.store.setInt(node.slot, 'aversion', version);
     node.acl = this.acls.convertAcls(acl);
-    const stat = this.statOf(node);
+    const statBytes = this.clientStatBytes(node);
     this.postChange(path, node);
-    return { err: ErrCode.OK, stat };
+    return { err: ErrCode.OK, statBytes };
   }
 
   /** Raises a node's cversion (and sets its pzxid) only if `cversion` is larger; -1 means current + 1. */
@@ -231,6 +234,12 @@ export class DataTree extends TreeStore {
   clientStat(path: string): Stat | null {
     const n = this.nodes.get(path);
     return n === undefined ? null : this.statOf(n);
+  }
+
+  /** Bytes of a node's data (0 for null data), or null for NONODE: getData without copying data or stat. */
+  dataLength(path: string): number | null {
+    const n = this.nodes.get(path);
+    return n === undefined ? null : dataLength(n.data);
   }
 
   getData(path: string): { data: Buffer | null; stat: Stat } | null {

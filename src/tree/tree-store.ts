@@ -11,7 +11,15 @@ import { EphemeralType, type EphemeralTypeValue, ephemeralTypeOf } from './ephem
 import { PROC_PATH, QUOTA_PATH, ROOT_ALIAS, ROOT_PATH, childNameOf } from './paths';
 import { QuotaTracker } from './quota-tracker';
 import type { DataTreeOptions } from './types';
-import { type NodeData, StatStore, ZNode, dataLength } from './znode';
+import { F, type NodeData, StatStore, ZNode, dataLength } from './znode';
+
+/** Client stat bytes on the wire (Stat: 6 longs, 5 ints). */
+export const CLIENT_STAT_BYTES = 68;
+
+function copy(from: Buffer, at: number, to: Buffer, toAt: number, n: number): void {
+  // Byte loop: for a few bytes this beats Buffer.copy, which makes a view per call.
+  for (let i = 0; i < n; i++) to[toAt + i] = from[at + i]!;
+}
 
 /** Digests are kept for zxids that are multiples of this (0x80), */
 const DIGEST_LOG_INTERVAL = 128n;
@@ -83,6 +91,38 @@ export class TreeStore {
       numChildren,
       pzxid: s.pzxid,
     };
+  }
+
+  /**
+   * statOf(node) as its 68 wire bytes (the generated Stat encoder's layout) at `at` in `out`,
+   * copied from the stat slab without making a bigint: the read replies' hot path.
+   */
+  writeClientStat(node: ZNode, out: Buffer, at: number): void {
+    const b = this.store.slab(node.slot);
+    const o = this.store.blockOffset(node.slot);
+    const numChildren = node.numChildren;
+    copy(b, o + F.czxid, out, at, 16); // czxid, mzxid
+    copy(b, o + F.ctime, out, at + 16, 20); // ctime, mtime, version
+    out.writeInt32BE((b.readInt32BE(o + F.cversion) * 2 - numChildren) | 0, at + 36);
+    copy(b, o + F.aversion, out, at + 40, 4);
+    const high = b[o + F.ephemeralOwner]!;
+    if (high === 0x80 || high === 0xff) {
+      // Possibly a container or TTL owner, which clients see as 0: classify as statOf does.
+      const owner = b.readBigInt64BE(o + F.ephemeralOwner);
+      out.writeBigInt64BE(this.ephemeralTypeOf(owner) === EphemeralType.NORMAL ? owner : 0n, at + 44);
+    } else {
+      copy(b, o + F.ephemeralOwner, out, at + 44, 8);
+    }
+    out.writeInt32BE(dataLength(node.data), at + 52);
+    out.writeInt32BE(numChildren, at + 56);
+    copy(b, o + F.pzxid, out, at + 60, 8);
+  }
+
+  /** writeClientStat into a buffer of its own. */
+  clientStatBytes(node: ZNode): Buffer {
+    const out = Buffer.allocUnsafe(CLIENT_STAT_BYTES);
+    this.writeClientStat(node, out, 0);
+    return out;
   }
 
   /** The persisted stat (stored cversion, raw owner). */

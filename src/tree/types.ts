@@ -28,8 +28,13 @@ export interface TxnOutcome {
   err: number;
   /** The path the txn named (create: the created path); undefined for session, error and multi txns. */
   path?: string | undefined;
-  /** The client view of the node where the reply carries one: create2/createTTL/createContainer, setData, setACL. */
-  stat?: Stat | undefined;
+  /**
+   * The client view of the node where the reply carries one (create2/createTTL/createContainer,
+   * setData, setACL), as the 68 bytes of an encoded Stat taken when the (sub-)txn was applied.
+   */
+  statBytes?: Buffer | undefined;
+  /** The same stat decoded (made on each read: the server itself only copies the bytes). */
+  readonly stat?: Stat | undefined;
 }
 
 export interface ApplyResult extends TxnOutcome {
