@@ -31,7 +31,8 @@ Tools (each takes -h for its options):
 `;
 
 /** Exit statuses of the server commands. */
-const EXIT = { ok: 0, failed: 1, usage: 2, config: 2, notImplemented: 3 } as const;
+// adminServer: ZooKeeperServerMain's ExitCode.ERROR_STARTING_ADMIN_SERVER (4).
+const EXIT = { ok: 0, failed: 1, usage: 2, config: 2, notImplemented: 3, adminServer: 4 } as const;
 
 const SERVER_COMMANDS = new Set(['start-foreground', 'start', 'stop', 'restart', 'status']);
 
@@ -158,15 +159,12 @@ function load(cfgPath: string, env: NodeJS.ProcessEnv): Loaded {
   }
 }
 
-/** A config the standalone server can run; otherwise says why on stderr and gives the exit status. */
+/** A config zkts can run; otherwise says why on stderr and gives the exit status. */
 function runnable(config: ServerConfig): number | null {
-  if (config.quorumMode) {
-    const n = config.servers.filter((s) => s.role === 'participant').length;
-    process.stderr.write(
-      `zkts: ${config.configFile} describes an ensemble (${n} participant server.N lines${config.standaloneEnabled ? '' : ', standaloneEnabled=false'}): ` +
-        'quorum mode is not implemented yet. Remove the server.N lines to run a standalone server.\n',
-    );
-    return EXIT.notImplemented;
+  if (config.quorumMode && config.serverId === null) {
+    // QuorumPeerConfig: "myid file is missing".
+    process.stderr.write(`zkts: ${config.configFile} describes an ensemble, but ${join(config.dataDir, 'myid')} is missing (it holds this server's N of server.N)\n`);
+    return EXIT.config;
   }
   if (config.clientPort === null) {
     process.stderr.write(`zkts: ${config.configFile} sets only secureClientPort, and zkts serves no TLS yet: set clientPort.\n`);
@@ -209,6 +207,7 @@ function startForeground(cfgPath: string, env: NodeJS.ProcessEnv): number {
 }
 
 async function runServer(config: ServerConfig, log: Logger): Promise<number> {
+  if (config.quorumMode) return runQuorumMember(config, log);
   // Loaded here, not at the top, so the tools and `version` never depend on the server modules.
   const { ZkServer } = await import('./server/zk-server');
   let server: Awaited<ReturnType<typeof ZkServer.start>>;
@@ -216,7 +215,8 @@ async function runServer(config: ServerConfig, log: Logger): Promise<number> {
     server = await ZkServer.start(toServerOptions(config, log));
   } catch (e) {
     log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
-    return EXIT.failed;
+    const { AdminServerError } = await import('./admin');
+    return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
   }
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -233,6 +233,58 @@ async function runServer(config: ServerConfig, log: Logger): Promise<number> {
     }, 10_000);
     force.unref();
     server.stop().then(
+      () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        log.info('stopped');
+      },
+      (e: unknown) => {
+        log.error('error while stopping', { error: e instanceof Error ? e.message : String(e) });
+        process.exitCode = EXIT.failed;
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return EXIT.ok;
+}
+
+/** QuorumPeerMain: election, Zab and the client port; stops on SIGINT/SIGTERM. */
+async function runQuorumMember(config: ServerConfig, log: Logger): Promise<number> {
+  const { startQuorumPeer, QuorumConfigError } = await import('./quorum/peer-runtime');
+  // Where the reference exits (a COMMIT out of order, an impossible TRUNC, a failed disk).
+  const onFatal = (code: number, reason: string): void => {
+    log.error('exiting', { exitCode: code, reason });
+    process.exit(code);
+  };
+  let peer: Awaited<ReturnType<typeof startQuorumPeer>>;
+  try {
+    peer = await startQuorumPeer(config, log, onFatal);
+  } catch (e) {
+    if (e instanceof QuorumConfigError) {
+      process.stderr.write(`zkts: ${e.message}\n`);
+      return EXIT.notImplemented;
+    }
+    log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
+    const { AdminServerError } = await import('./admin');
+    return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
+  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn('second signal while stopping: exiting now', { signal });
+      process.exit(EXIT.failed);
+    }
+    stopping = true;
+    log.info('stopping', { signal });
+    const force = setTimeout(() => {
+      log.warn('still running 10 s after stop; exiting');
+      process.exit(process.exitCode ?? EXIT.ok);
+    }, 10_000);
+    force.unref();
+    peer.stop().then(
       () => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

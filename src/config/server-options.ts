@@ -1,6 +1,8 @@
 // ServerConfig -> the standalone server's options. Settings the server does not take yet stay in
 // the config (config.inactiveKeys lists what an operator set that has no effect).
 
+import { readFileSync } from 'node:fs';
+import { metricsProviderConfig } from '../metrics/config';
 import type { ServerOptions } from '../server/options';
 import type { Logger } from '../util/logger';
 import type { ServerConfig } from './types';
@@ -41,6 +43,34 @@ export function toServerOptions(config: ServerConfig, logger: Logger): ServerOpt
     digestEnabled: s.digestEnabled,
     dbAutocreate: s.dbAutocreate,
     trustEmptySnapshot: s.snapshotTrustEmpty,
+    ...metricsOptions(config),
+    admin: {
+      enabled: s.admin.enableServer,
+      host: s.admin.serverAddress,
+      port: s.admin.serverPort,
+      commandUrl: s.admin.commandURL,
+      idleTimeoutMs: s.admin.idleTimeoutMs,
+    },
+    ...initialConfig(config.configFile),
+    systemProperties: Object.fromEntries(Object.entries(config.systemProperties).map(([name, p]) => [name, p.value])),
     logger,
   };
+}
+
+/**
+ * The zoo.cfg text, as the reference keeps it for `initial_configuration` (read again here: the
+ * parser takes text, not the file). Omitted when the file cannot be read (a config built in memory).
+ */
+function initialConfig(file: string): { initialConfig?: string } {
+  try {
+    return { initialConfig: readFileSync(file, 'utf8') };
+  } catch {
+    return {};
+  }
+}
+
+/** metricsProvider.*: present only for the Prometheus provider (parse already refused bad values). */
+function metricsOptions(config: ServerConfig): Pick<ServerOptions, 'metrics'> {
+  const m = metricsProviderConfig(config.metricsProvider.className, config.metricsProvider.settings);
+  return m.options === undefined ? {} : { metrics: m.options };
 }

@@ -1,4 +1,5 @@
-// `conf` (ZooKeeperServer.dumpConf), standalone layout.
+// `conf` (ZooKeeperServer.dumpConf); a quorum member adds QuorumZooKeeperServer's lines and the
+// membership text, which the reference prints without a final newline.
 
 import { ZK_NOT_SERVING, type CommandContext } from './view';
 
@@ -19,5 +20,17 @@ export function conf({ view }: CommandContext): string {
     ['clientPortListenBacklog', c.clientPortListenBacklog],
     ['serverId', c.serverId],
   ];
-  return entries.map(([k, v]) => `${k}=${v}\n`).join('');
+  const q = view.quorum;
+  if (q !== undefined) {
+    entries.push(
+      ['initLimit', q.initLimit],
+      ['syncLimit', q.syncLimit],
+      ['electionAlg', q.electionAlg],
+      ['electionPort', q.electionPort],
+      ['quorumPort', q.quorumPort],
+      ['peerType', q.peerType],
+    );
+  }
+  const text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
+  return q === undefined ? text : `${text}membership: \n${q.membership}`;
 }

@@ -1,70 +1,57 @@
-// `mntr` (MonitorCommand): `zk_<key>\t<value>` lines. The reference prints version and
-// server_state, then its metrics registry in hash order; zkts prints the metrics it measures
-// for real, with the reference's names, in the order the reference happens to use for them.
-// Metrics zkts has no counterpart for are left out rather than printed as made-up zeros.
+// `mntr` (MonitorCommand): `zk_<key>\t<value>` lines. As the reference: version and server_state
+// first (ZooKeeperServer.dumpMonitorValues), then everything the metrics registry holds, in the
+// order the reference's provider lists it (src/metrics: gauges, counters, summaries, sets, each in
+// its hash map's order). Which metrics zkts measures, and why the others read 0: docs/metrics.md.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { FULL_VERSION, ZK_NOT_SERVING, avg4, javaDouble, type CommandContext, type SummaryView } from './view';
+import type { MetricSample } from '../metrics/registry';
+import { FULL_VERSION, ZK_NOT_SERVING, type CommandContext, type ServerView } from './view';
+
+export type MonitorValue = string | number;
+
+/**
+ * The ordered key/value list behind `mntr` (also the AdminServer's `monitor`). Keys carry no
+ * `zk_` prefix; doubles (avg_*) are plain numbers here, see `monitorSamples` for their type.
+ */
+export function monitorValues(view: ServerView): [string, MonitorValue][] {
+  const out: [string, MonitorValue][] = [
+    ['version', FULL_VERSION],
+    ['server_state', view.mode],
+  ];
+  if (view.quorum !== undefined) out.push(['peer_state', view.quorum.peerState]);
+  for (const s of view.monitor()) out.push([s.key, s.value]);
+  return out;
+}
+
+/** The registry's part of `monitorValues`, with each value's Java type (double or long). */
+export function monitorSamples(view: ServerView): MetricSample[] {
+  return view.monitor();
+}
 
 export function mntr({ view }: CommandContext): string {
   if (!view.serving) return `${ZK_NOT_SERVING}\n`;
-  const m = view.metrics();
-  const s = view.stats;
-  const out: [string, string | number][] = [
-    ['version', FULL_VERSION],
-    ['server_state', view.mode],
-    ['ephemerals_count', m.ephemeralsCount],
-    ['num_alive_connections', view.connections],
-    ['avg_latency', javaDouble(avg4(s.latencyTotalMs, s.latencyCount))],
-    ['outstanding_requests', view.outstanding],
-    ['znode_count', view.nodeCount],
-    ['global_sessions', m.globalSessions],
-    ['packets_sent', s.packetsSent],
-    ['packets_received', s.packetsReceived],
-    ['watch_count', m.watchCount],
-    ['auth_failed_count', m.authFailed],
-    ['min_latency', s.latencyMinMs],
-  ];
-  const fds = fileDescriptors();
-  if (fds !== null) out.push(['max_file_descriptor_count', fds.max]);
-  out.push(['approximate_data_size', m.approximateDataSize]);
-  if (fds !== null) out.push(['open_file_descriptor_count', fds.open]);
-  out.push(
-    // Standalone zkts has no local sessions (localSessionsEnabled is a quorum feature).
-    ['local_sessions', 0],
-    ['uptime', view.uptimeMs],
-    ['max_latency', s.latencyMaxMs],
-    ['connection_rejected', m.connectionRejected],
-  );
-  out.push(...summary('readlatency', m.readLatency), ...summary('updatelatency', m.updateLatency));
-  return out.map(([k, v]) => `zk_${k}\t${v}\n`).join('');
+  let out = `zk_version\t${FULL_VERSION}\nzk_server_state\t${view.mode}\n`;
+  // QuorumZooKeeperServer.dumpMonitorValues adds the detailed peer state right after.
+  if (view.quorum !== undefined) out += `zk_peer_state\t${view.quorum.peerState}\n`;
+  for (const s of view.monitor()) out += `zk_${s.key}\t${s.double ? javaDoubleString(s.value) : javaLongString(s.value)}\n`;
+  return out;
 }
 
-/** A summary metric: avg_/min_/max_/cnt_/sum_ and the p50/p95/p99/p999 quantiles. */
-function summary(name: string, s: SummaryView): [string, string | number][] {
-  return [
-    [`avg_${name}`, javaDouble(avg4(s.sum, s.count))],
-    [`min_${name}`, s.min],
-    [`max_${name}`, s.max],
-    [`cnt_${name}`, s.count],
-    [`sum_${name}`, s.sum],
-    [`p50_${name}`, s.quantile(0.5)],
-    [`p95_${name}`, s.quantile(0.95)],
-    [`p99_${name}`, s.quantile(0.99)],
-    [`p999_${name}`, s.quantile(0.999)],
-  ];
+/** A long as Java prints it; a fraction here would be a bug upstream, so it is rounded, not shown. */
+function javaLongString(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Math.round(v));
 }
 
-/** Open descriptors and the soft limit, as the reference reports them on Unix (null elsewhere). */
-function fileDescriptors(): { open: number; max: number } | null {
-  try {
-    const open = readdirSync('/proc/self/fd').length;
-    const limits = readFileSync('/proc/self/limits', 'utf8');
-    const line = limits.split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
-    const max = soft === undefined || soft === 'unlimited' ? -1 : Number(soft);
-    return { open, max };
-  } catch {
-    return null;
-  }
+/**
+ * Java's Double.toString: plain decimal with at least one fraction digit for 1e-3 <= |x| < 1e7,
+ * otherwise "d.dddE<n>" (e.g. 1.25E7); NaN and Infinity as Java spells them.
+ */
+export function javaDoubleString(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(x) ? `${x}.0` : String(x);
+  const [mantissa, exp] = x.toExponential().split('e') as [string, string];
+  const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
+  return `${m}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
 }

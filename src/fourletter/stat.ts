@@ -22,6 +22,8 @@ function serverStats(v: ServerView, withClients: boolean): string {
     lines.push('');
   }
   lines.push(...statsLines(v), `Node count: ${v.nodeCount}`);
+  const sizes = v.mode === 'leader' ? v.quorum?.proposalSizes : null;
+  if (sizes !== null && sizes !== undefined) lines.push(`Proposal sizes last/min/max: ${sizes.last}/${sizes.min}/${sizes.max}`);
   return lines.join('\n') + '\n';
 }
 

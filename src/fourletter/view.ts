@@ -1,6 +1,7 @@
 // What the four-letter words read: a plain, read-only view of the server, built on demand by the
 // server (ZkServer.view()). Commands render it; they never reach into the server themselves.
 
+import type { MetricSample } from '../metrics/registry';
 import { REFERENCE_VERSION, ZKTS_VERSION } from '../version';
 
 /** The version line the reference prints (Version.getFullVersion()); clients such as kazoo parse it. */
@@ -62,8 +63,27 @@ export interface ServerConfView {
   serverId: number;
 }
 
+/** What a quorum member adds (QuorumZooKeeperServer.dumpConf / dumpMonitorValues, StatCommand). */
+export interface QuorumView {
+  /** QuorumPeer.getDetailedPeerState(): `leading - broadcast`, ... (mntr's zk_peer_state). */
+  peerState: string;
+  initLimit: number;
+  syncLimit: number;
+  electionAlg: number;
+  electionPort: number;
+  quorumPort: number;
+  /** LearnerType ordinal: 0 participant, 1 observer. */
+  peerType: number;
+  /** QuorumVerifier.toString(): `server.N=...` lines and `version=<hex>`. */
+  membership: string;
+  /** Leader only: proposal sizes last/min/max (BufferStats, -1 before the first). */
+  proposalSizes: { last: number; min: number; max: number } | null;
+}
+
 export interface ServerView {
   mode: 'standalone' | 'leader' | 'follower' | 'observer' | 'read-only';
+  /** Set on a quorum member. */
+  quorum?: QuorumView;
   /** False while the server is not serving (electing, syncing): most words print ZK_NOT_SERVING. */
   serving: boolean;
   zxid: bigint;
@@ -91,6 +111,8 @@ export interface ServerView {
   digestLog(): { zxid: bigint; digest: bigint }[];
   /** mntr values that come straight from the server. */
   metrics(): MonitorValues;
+  /** The metrics registry's values, in the order the reference's mntr lists them (src/metrics). */
+  monitor(): MetricSample[];
   /** `crst`, `srst`, `stmk`. */
   resetConnectionStats(): void;
   resetServerStats(): void;
@@ -107,6 +129,8 @@ export interface MonitorValues {
   connectionRejected: number;
   readLatency: SummaryView;
   updateLatency: SummaryView;
+  /** The reference's BufferStats of client responses (last/min/max bytes, -1 before the first). */
+  clientResponseSize: { last: number; min: number; max: number };
 }
 
 /** What a command gets: the view, and the bytes that followed the word (`stmk` reads a long). */

@@ -4,12 +4,13 @@
 // reference, so ensemble members do not snapshot together) or snapSizeLimit bytes of log, the log
 // rolls and a fuzzy snapshot is written in the background without blocking the event loop.
 
+import { performance } from 'node:perf_hooks';
 import { OpCode } from '../protocol/opcodes';
 import type { ApplyResult, DataTree } from '../tree';
 import { silentLogger, type Logger } from '../util/logger';
 import { purge, writeSnapshot, type WriteSnapshotResult } from './snapshot';
 import { restore, type RestoreOptions, type Restored } from './restore';
-import type { SnapshotCompression } from './files';
+import type { DataDirs, SnapshotCompression } from './files';
 import { TxnLogWriter, type TxnLogWriterOptions } from './txn-log';
 import { encodeTxn, type LoggedTxn } from './txn';
 
@@ -25,6 +26,13 @@ export interface ZkDatabaseOptions extends RestoreOptions {
   autopurge?: { snapRetainCount: number; purgeIntervalHours: number };
   /** Random source for the snapshot jitter (tests pass a seeded one). */
   random?: () => number;
+  /** Told how long each snapshot took to write (the snapshottime metric). */
+  onSnapshotWritten?: (ms: number) => void;
+}
+
+/** How long opening took (dbinittime): the whole restore, in whole milliseconds. */
+export interface OpenTimings {
+  dbInitMs: number;
 }
 
 export const SNAP_COUNT_DEFAULT = 100_000;
@@ -49,8 +57,10 @@ export class ZkDatabase {
   private closed = false;
   /** Snapshots written since open (file names), for operators and tests. */
   readonly snapshotsWritten: string[] = [];
+  readonly openTimings: OpenTimings;
 
-  private constructor(restored: Restored, private readonly opts: ZkDatabaseOptions) {
+  private constructor(restored: Restored, private readonly opts: ZkDatabaseOptions, openTimings: OpenTimings) {
+    this.openTimings = openTimings;
     this.restored = restored;
     this.tree = restored.tree;
     this.sessions = restored.sessions;
@@ -69,7 +79,30 @@ export class ZkDatabase {
   }
 
   static async open(opts: ZkDatabaseOptions): Promise<ZkDatabase> {
-    return new ZkDatabase(await restore(opts), opts);
+    const started = performance.now();
+    const restored = await restore(opts);
+    return new ZkDatabase(restored, opts, { dbInitMs: Math.floor(performance.now()) - Math.floor(started) });
+  }
+
+  /**
+   * A database over a tree that came from elsewhere rather than from disk (a quorum learner's SNAP
+   * sync): the txn log continues in the same directories. The caller has closed the previous
+   * database and removed any logged txns above the tree's zxid; the tree reaches disk with the
+   * next snapshot.
+   */
+  static adopt(tree: DataTree, sessions: Map<bigint, number>, dirs: DataDirs, opts: ZkDatabaseOptions): ZkDatabase {
+    const restored: Restored = {
+      tree,
+      sessions,
+      lastProcessedZxid: tree.lastProcessedZxid,
+      dirs,
+      snapshot: null,
+      skippedSnapshots: [],
+      txnsReplayed: 0,
+      digestMismatches: 0,
+      timings: { snapLoadMs: 0, txnsLoadMs: null, initialSnapshotMs: null },
+    };
+    return new ZkDatabase(restored, opts, { dbInitMs: 0 });
   }
 
   get lastProcessedZxid(): bigint {
@@ -104,6 +137,20 @@ export class ZkDatabase {
     const entry = encodeTxn(txn);
     this.maybeSnapshot(entry.length);
     return this.writer.append({ zxid: txn.header.zxid, entry });
+  }
+
+  /**
+   * Like append, for a txn already encoded as its log entry (a PROPOSAL's data: header, body and
+   * digest), so a quorum member logs the bytes it was sent without encoding them again.
+   */
+  appendEncoded(zxid: bigint, entry: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    if (zxid <= this.lastLoggedZxid) {
+      throw new RangeError(`zxid 0x${zxid.toString(16)} is not above the last logged 0x${this.lastLoggedZxid.toString(16)}`);
+    }
+    this.lastLoggedZxid = zxid;
+    this.maybeSnapshot(entry.length);
+    return this.writer.append({ zxid, entry });
   }
 
   /** Applies a durable txn to the tree and the session table. Txns must come in zxid order. */
@@ -144,12 +191,14 @@ export class ZkDatabase {
   snapshotNow(): Promise<WriteSnapshotResult | null> {
     if (this.snapshotInFlight !== null) return this.snapshotInFlight;
     const zxid = this.tree.lastProcessedZxid;
+    const started = performance.now();
     const run = writeSnapshot(this.tree.snapshotSource(this.sessions), this.restored.dirs.snapDir, zxid, {
       compression: this.opts.snapshotCompression ?? '',
       logger: this.log,
     })
       .then((r) => {
         this.snapshotsWritten.push(r.file);
+        this.opts.onSnapshotWritten?.(Math.floor(performance.now()) - Math.floor(started));
         this.log.info('snapshot written', { file: r.file, nodes: r.nodes, bytes: r.bytes });
         return r;
       })

@@ -3,6 +3,7 @@
 // tried); a corrupt txn log refuses the start with the file and offset; a dataDir with logs but no
 // snapshot refuses unless zookeeper.snapshot.trust.empty is set.
 
+import { performance } from 'node:perf_hooks';
 import { OpCode } from '../protocol/opcodes';
 import { DataTree } from '../tree';
 import type { DataTreeOptions } from '../tree/types';
@@ -40,7 +41,21 @@ export interface Restored {
   skippedSnapshots: { file: string; reason: string }[];
   txnsReplayed: number;
   digestMismatches: number;
+  /** How long the start-up steps took, for the metrics (startup_snap_load_time and friends). */
+  timings: RestoreTimings;
 }
+
+/** Milliseconds (whole, as the reference's elapsed-time clock gives them); null: the step did not run. */
+export interface RestoreTimings {
+  /** Finding and reading the newest valid snapshot (also when there is none). */
+  snapLoadMs: number;
+  /** Replaying the txn logs after the snapshot. */
+  txnsLoadMs: number | null;
+  /** Writing snapshot.0 for an empty database. */
+  initialSnapshotMs: number | null;
+}
+
+const elapsedMs = (from: number): number => Math.floor(performance.now()) - Math.floor(from);
 
 export class RestoreError extends Error {
   override readonly name = 'RestoreError';
@@ -58,10 +73,12 @@ export async function restore(opts: RestoreOptions): Promise<Restored> {
   const dirs = await prepareDataDirs({ dataDir: opts.dataDir, ...(opts.dataLogDir ? { dataLogDir: opts.dataLogDir } : {}) });
   const sessions = new Map<bigint, number>();
   const skippedSnapshots: Restored['skippedSnapshots'] = [];
+  const snapStart = performance.now();
   const loaded = await loadNewestSnapshot(dirs.snapDir, opts, sessions, skippedSnapshots, log);
+  const timings: RestoreTimings = { snapLoadMs: elapsedMs(snapStart), txnsLoadMs: null, initialSnapshotMs: null };
   // The reference deletes <dataLogDir>/initialize on every start; its presence trusts an empty DB.
   const initialized = await consumeInitializeFile(dirs.logDir);
-  const base = { dirs, sessions, skippedSnapshots };
+  const base = { dirs, sessions, skippedSnapshots, timings };
   if (loaded === null) {
     const tree = new DataTree(opts.tree);
     if (lastLoggedZxid(dirs.logDir) !== -1n) {
@@ -74,10 +91,12 @@ export async function restore(opts: RestoreOptions): Promise<Restored> {
         );
       }
       log.warn('no snapshot found; rebuilding from the txn logs alone (snapshot.trust.empty)', { snapDir: dirs.snapDir });
-      return { ...base, ...replay(tree, dirs.logDir, sessions, opts, log), snapshot: null };
+      return { ...base, ...timedReplay(tree, dirs.logDir, sessions, opts, log, timings), snapshot: null };
     }
     if (initialized || opts.autocreateDb !== false) {
+      const snapWrite = performance.now();
       await writeSnapshot(tree.snapshotSource(sessions), dirs.snapDir, 0n, { compression: '' });
+      timings.initialSnapshotMs = elapsedMs(snapWrite);
       log.info('empty database: wrote snapshot.0', { snapDir: dirs.snapDir });
       return { ...base, tree, lastProcessedZxid: 0n, snapshot: null, txnsReplayed: 0, digestMismatches: 0 };
     }
@@ -85,7 +104,7 @@ export async function restore(opts: RestoreOptions): Promise<Restored> {
     tree.lastProcessedZxid = -1n;
     return { ...base, tree, lastProcessedZxid: -1n, snapshot: null, txnsReplayed: 0, digestMismatches: 0 };
   }
-  const replayed = replay(loaded.tree, dirs.logDir, sessions, opts, log);
+  const replayed = timedReplay(loaded.tree, dirs.logDir, sessions, opts, log, timings);
   const pending = loaded.tree.digestFromLoadedSnapshot;
   if (pending !== null) {
     log.warn('the txn logs end before the snapshot digest zxid: the restored state may be inconsistent', {
@@ -128,6 +147,20 @@ async function loadNewestSnapshot(
     }
   }
   throw new RestoreError('NO_VALID_SNAPSHOT', `not able to find a valid snapshot in ${snapDir} (${skipped.length} tried)`, snapDir);
+}
+
+function timedReplay(
+  tree: DataTree,
+  logDir: string,
+  sessions: Map<bigint, number>,
+  opts: RestoreOptions,
+  log: Logger,
+  timings: RestoreTimings,
+): ReturnType<typeof replay> {
+  const started = performance.now();
+  const r = replay(tree, logDir, sessions, opts, log);
+  timings.txnsLoadMs = elapsedMs(started);
+  return r;
 }
 
 function replay(

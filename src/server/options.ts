@@ -1,6 +1,17 @@
 // Everything a standalone server needs to run, already validated (src/config builds it from zoo.cfg).
 
+import type { AdminServerOptions } from '../admin/options';
 import type { Logger } from '../util/logger';
+
+export interface MetricsProviderOptions {
+  provider: 'default' | 'prometheus';
+  /** metricsProvider.httpHost; the reference's default is 0.0.0.0. */
+  httpHost?: string;
+  /** metricsProvider.httpPort; default 7000, 0 picks a free port. */
+  httpPort?: number;
+  /** metricsProvider.exportJvmInfo (default true): process and runtime metrics too. */
+  exportJvmInfo?: boolean;
+}
 
 export interface ServerOptions {
   /** Address to bind (clientPortAddress); default all addresses. */
@@ -44,5 +55,21 @@ export interface ServerOptions {
   trustEmptySnapshot?: boolean;
   /** zookeeper.db.autocreate (default true): an empty dataDir starts an empty database. */
   dbAutocreate?: boolean;
+  /** The AdminServer (HTTP commands). Absent: not started (the CLI passes zoo.cfg's admin.*). */
+  admin?: AdminServerOptions;
+  /** The zoo.cfg text the server started from (AdminServer `initial_configuration`). */
+  initialConfig?: string;
+  /** System properties in effect, by full name (AdminServer `system_properties`). */
+  systemProperties?: Readonly<Record<string, string>>;
+  /**
+   * The metrics provider (zoo.cfg metricsProvider.*). Absent or 'default': mntr only. 'prometheus':
+   * also `GET /metrics` on httpHost:httpPort (see docs/metrics.md).
+   */
+  metrics?: MetricsProviderOptions;
+  /**
+   * For overhead measurements only (bench/metrics): false stops every metric update on the request
+   * path; mntr then shows the gauges and zeros. Not a zoo.cfg setting. Default true.
+   */
+  metricsTracking?: boolean;
   logger?: Logger;
 }

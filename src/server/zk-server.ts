@@ -18,16 +18,34 @@ import { authenticate, initialIds, javaAuthInfoOrder } from './auth';
 import { ClientConnection, type ConnectionHost } from './connection';
 import { replyForRead, replyForTxn, type FinalEnv } from './final';
 import { fourLetterAnswer, isFourLetterWord, lastOpName, type ConnectionView, type LatencyStats, type ServerView } from '../fourletter';
-import { Summary } from '../fourletter/summary';
+import { avg4 } from '../fourletter/view';
+import { PrometheusEndpoint, ROLE_GAUGES, ServerMetrics, maxFileDescriptorCount, openFileDescriptorCount, prometheusDump, quotaValues } from '../metrics';
+import { REPLY_HEADER_BYTES, eventBytes, recordApplied, recordRead, recordStartup, recordWatchTrigger } from '../metrics/server-hooks';
 import type { ServerOptions } from './options';
+import { OrderedPipeline } from './pipeline';
+import { databaseOptions } from './database-options';
+import { FORWARDED_TYPES, LOCAL_TYPES, LearnerWaits, type TxnWait } from './learner-waits';
+import type { LearnerLink, QuorumStatus, RoleKind, ServingRole } from './roles';
+import { quorumView, roleGaugeReads } from './quorum-view';
+import type { ZkDatabaseOptions } from '../persistence/database';
+import type { LearnerRequest, SessionTouch } from '../quorum/zab/payloads';
 import { RequestPreparer } from './prep';
-import type { Request } from './request';
+import type { PrepOutcome, Request } from './request';
 import { SessionTracker, sessionPassword } from './session';
 import { WatchManager } from './watch';
+import { AdminServer, zkServerSource } from '../admin';
 
 const PING_XID = -2;
 const AUTH_XID = -4;
 const SET_WATCHES_XID = -8;
+const NO_BODY = Buffer.alloc(0);
+
+interface SubmitHooks {
+  /** createSession: the session exists (its txn applied); answer the ConnectRequest. */
+  onDone?: () => void;
+  /** A learner's request on the leader: it is answered through the committed txn, never here. */
+  fromLearner?: boolean;
+}
 
 /** Per-connection response bookkeeping for `cons` (the reference's ServerCnxn stats). */
 interface ConnectionStats {
@@ -66,11 +84,22 @@ export class ZkServer implements ConnectionHost {
   private readonly connections = new Set<ClientConnection>();
   private readonly bySession = new Map<bigint, ClientConnection>();
   private readonly perIp = new Map<string, number>();
-  private readonly prep: RequestPreparer;
+  private prep!: RequestPreparer;
   private readonly watches = new WatchManager<ClientConnection>();
-  private readonly sessions: SessionTracker;
-  private readonly finalEnv: FinalEnv<ClientConnection>;
-  private chain: Promise<void> = Promise.resolve();
+  private sessions!: SessionTracker;
+  private finalEnv!: FinalEnv<ClientConnection>;
+  private pipeline = new OrderedPipeline();
+  /**
+   * How writes are committed: logged here (standalone), proposed to Zab (leader) or forwarded to
+   * the leader (follower, observer). A quorum member between roles is idle and serves no client.
+   */
+  private role: { readonly kind: 'standalone' | 'idle' } | ServingRole;
+  /** Leader: the pipeline step waiting for each proposed zxid's commit. */
+  private readonly commits = new Map<bigint, () => void>();
+  /** Follower/observer: forwarded requests waiting for the leader's answer. */
+  private readonly learnerWaits = new LearnerWaits();
+  /** Follower/observer: reconnects waiting for the leader's REVALIDATE answer. */
+  private readonly revalidations = new Map<bigint, { conn: ClientConnection; timeoutMs: number; readOnlyPresent: boolean }>();
   private readonly paused = new Set<ClientConnection>();
   private inFlight = 0;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -78,24 +107,53 @@ export class ZkServer implements ConnectionHost {
   private stopping = false;
   readonly stats: LatencyStats = { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 };
   private readonly connStats = new WeakMap<ClientConnection, ConnectionStats>();
-  private readonly metrics = { authFailed: 0, connectionRejected: 0, readLatency: new Summary(), updateLatency: new Summary() };
+  /** ServerStats.authFailedCount: a gauge, not reset by srst (as the reference). */
+  private authFailed = 0;
+  /** ServerOptions.metricsTracking: false skips every metric update (overhead measurements only). */
+  private readonly track: boolean;
+  /** The `GET /metrics` endpoint when the Prometheus provider is configured. */
+  private prometheus: PrometheusEndpoint | null = null;
   /** ZooTrace's text trace level (gtmk/stmk); kept, not consulted. */
   private traceMask = 306n;
   readonly startedAt = Date.now();
+  /** The AdminServer (HTTP commands), when options.admin enables it. */
+  admin: AdminServer | null = null;
 
   private constructor(
     readonly options: ServerOptions,
-    readonly db: ZkDatabase,
+    /** The open database; a quorum member replaces it after a TRUNC or SNAP sync (replaceDatabase). */
+    public db: ZkDatabase,
     private readonly server: Server,
+    /** The reference's ServerMetrics (src/metrics): the one source of mntr, `monitor` and /metrics. */
+    readonly metrics: ServerMetrics,
+    /** Set for a quorum member (ZkServer.startQuorumMember). */
+    private readonly quorum: QuorumStatus | null = null,
   ) {
     this.log = options.logger ?? silentLogger;
-    const tick = options.tickTimeMs;
-    this.sessions = new SessionTracker({ tickTimeMs: tick, serverId: options.serverId ?? 1, nowMs: Date.now() });
-    for (const [id, timeout] of db.sessions) this.sessions.add(id, timeout, Date.now());
+    this.track = options.metricsTracking ?? true;
+    this.role = { kind: quorum === null ? 'standalone' : 'idle' };
+    this.setUpPipeline();
+    this.registerGauges();
+    if (this.track) recordStartup(metrics, db.openTimings.dbInitMs, db.restored);
+  }
+
+  /**
+   * Session tracker, prep and final step over the current database, for the role starting now.
+   * Sessions restored from the database are tracked by whoever decides their expiry: a
+   * standalone server or a leader; a follower only numbers the sessions its clients create.
+   */
+  private setUpPipeline(): void {
+    const options = this.options;
+    const now = Date.now();
+    this.sessions = new SessionTracker({ tickTimeMs: options.tickTimeMs, serverId: options.serverId ?? 1, nowMs: now });
+    if (this.role.kind === 'standalone' || this.role.kind === 'leader') {
+      for (const [id, timeout] of this.db.sessions) this.sessions.add(id, timeout, now);
+    }
+    const role = this.role;
     this.prep = new RequestPreparer({
-      tree: db.tree,
+      tree: this.db.tree,
       sessions: this.sessions,
-      nextZxid: () => this.db.lastAppendedZxid + 1n,
+      nextZxid: role.kind === 'leader' ? () => role.link.nextZxid() : () => this.db.lastAppendedZxid + 1n,
       now: () => BigInt(Date.now()),
       config: {
         extendedTypesEnabled: options.extendedTypesEnabled ?? false,
@@ -103,30 +161,107 @@ export class ZkServer implements ConnectionHost {
         enforceQuota: options.enforceQuota ?? false,
       },
     });
-    this.finalEnv = { tree: db.tree, watches: this.watches, skipACL: options.skipACL ?? false };
+    this.finalEnv = { tree: this.db.tree, watches: this.watches, skipACL: options.skipACL ?? false };
   }
 
-  static async start(options: ServerOptions): Promise<ZkServer> {
-    const log = options.logger ?? silentLogger;
-    const db = await ZkDatabase.open({
-      dataDir: options.dataDir,
-      ...(options.dataLogDir ? { dataLogDir: options.dataLogDir } : {}),
-      logger: log,
-      tree: { extendedTypesEnabled: options.extendedTypesEnabled ?? false, digestEnabled: options.digestEnabled ?? true },
-      ...(options.trustEmptySnapshot !== undefined ? { trustEmptySnapshot: options.trustEmptySnapshot } : {}),
-      ...(options.dbAutocreate !== undefined ? { autocreateDb: options.dbAutocreate } : {}),
-      ...(options.snapCount !== undefined ? { snapCount: options.snapCount } : {}),
-      ...(options.snapSizeLimitBytes !== undefined ? { snapSizeLimitBytes: options.snapSizeLimitBytes } : {}),
-      snapshotCompression: options.snapshotCompression ?? '',
-      log: {
-        forceSync: options.forceSync ?? true,
-        ...(options.preAllocSizeBytes !== undefined ? { preAllocSizeBytes: options.preAllocSizeBytes } : {}),
-      },
-      ...(options.autopurge ? { autopurge: options.autopurge } : {}),
+  /** ZooKeeperServer.registerMetrics: the gauges read this server when collected. */
+  private registerGauges(): void {
+    const s = this.stats;
+    const size = this.metrics.clientResponseSize;
+    const zero = (): number => 0;
+    this.metrics.registerServerGauges({
+      avg_latency: () => avg4(s.latencyTotalMs, s.latencyCount),
+      max_latency: () => s.latencyMaxMs,
+      min_latency: () => s.latencyMinMs,
+      packets_received: () => s.packetsReceived,
+      packets_sent: () => s.packetsSent,
+      num_alive_connections: () => this.connections.size,
+      outstanding_requests: () => this.inFlight,
+      uptime: () => Date.now() - this.startedAt,
+      znode_count: () => this.db.tree.nodeCount,
+      watch_count: () => this.watches.watchCount(),
+      ephemerals_count: () => this.db.tree.ephemeralsCount,
+      approximate_data_size: () => this.db.tree.approximateDataSize,
+      global_sessions: () => this.sessions.size,
+      // Local sessions are a quorum feature (localSessionsEnabled); a standalone server has none.
+      local_sessions: zero,
+      open_file_descriptor_count: openFileDescriptorCount,
+      max_file_descriptor_count: maxFileDescriptorCount,
+      // zkts never drops connections at random (the reference's connection throttle does).
+      connection_drop_probability: zero,
+      last_client_response_size: () => size.last,
+      max_client_response_size: () => size.max,
+      min_client_response_size: () => size.min,
+      // No TLS client port: no handshakes, no non-mTLS connections.
+      outstanding_tls_handshake: zero,
+      auth_failed_count: () => this.authFailed,
+      non_mtls_remote_conn_count: zero,
+      non_mtls_local_conn_count: zero,
     });
+    // Read through this.db each time: a quorum member replaces its database after some syncs.
+    this.metrics.registerQuotaGauges({
+      quota_count_limit_per_namespace: () => quotaValues(this.db.tree, 'countLimit'),
+      quota_bytes_limit_per_namespace: () => quotaValues(this.db.tree, 'bytesLimit'),
+      quota_count_usage_per_namespace: () => quotaValues(this.db.tree, 'countUsage'),
+      quota_bytes_usage_per_namespace: () => quotaValues(this.db.tree, 'bytesUsage'),
+    });
+  }
+
+  static start(options: ServerOptions): Promise<ZkServer> {
+    return ZkServer.launch(options, null);
+  }
+
+  /**
+   * A quorum member's client side: the database is loaded and the client port open, but nothing is
+   * served until the peer runtime calls beginServing with the role the election decided.
+   * `onReplayedTxn` sees every txn restore replays (the leader's committed log).
+   */
+  static startQuorumMember(
+    options: ServerOptions,
+    quorum: { status: QuorumStatus; onReplayedTxn?: (txn: LoggedTxn, entry: Buffer) => void },
+  ): Promise<ZkServer> {
+    return ZkServer.launch(options, quorum);
+  }
+
+  private static async launch(
+    options: ServerOptions,
+    quorum: { status: QuorumStatus; onReplayedTxn?: (txn: LoggedTxn, entry: Buffer) => void } | null,
+  ): Promise<ZkServer> {
+    const log = options.logger ?? silentLogger;
+    const prometheus = options.metrics?.provider === 'prometheus';
+    // The reference's Prometheus provider cannot reset (srst leaves it alone) and reports a median
+    // for basic summaries too, so those keep a sample window.
+    const metrics = new ServerMetrics({ resettable: !prometheus, basicSummaryQuantiles: prometheus });
+    const onTxn = quorum?.onReplayedTxn;
+    const db = await ZkDatabase.open({ ...databaseOptions(options, metrics), ...(onTxn ? { onTxn } : {}) });
     const server = createServer();
-    const zk = new ZkServer(options, db, server);
+    const zk = new ZkServer(options, db, server, metrics, quorum?.status ?? null);
     server.on('connection', (s) => zk.accept(s));
+    // As ZooKeeperServerMain, the metrics provider starts first; if it cannot (its port taken),
+    // the server does not start.
+    if (prometheus) {
+      try {
+        const m = options.metrics!;
+        zk.prometheus = await PrometheusEndpoint.start(
+          metrics.registry,
+          { httpHost: m.httpHost ?? '0.0.0.0', httpPort: m.httpPort ?? 7000, exportJvmInfo: m.exportJvmInfo ?? true },
+          log,
+        );
+      } catch (e) {
+        await zk.stop();
+        throw new Error(`cannot start the Prometheus metrics provider: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    }
+    // As ZooKeeperServerMain, the AdminServer starts before the client port, and a server whose
+    // AdminServer cannot start (its port taken) does not start at all.
+    if (options.admin?.enabled === true) {
+      try {
+        zk.admin = await AdminServer.start(options.admin, zkServerSource(zk), log);
+      } catch (e) {
+        await zk.stop();
+        throw e;
+      }
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => resolve());
@@ -134,8 +269,13 @@ export class ZkServer implements ConnectionHost {
     zk.tickTimer = setInterval(() => zk.expireSessions(), Math.max(10, Math.floor(options.tickTimeMs / 2)));
     zk.containerTimer = setInterval(() => zk.checkContainers(), options.containerCheckIntervalMs ?? 60_000);
     zk.containerTimer.unref();
-    log.info('zkts serving', { address: zk.address, dataDir: options.dataDir, zxid: db.lastProcessedZxid });
+    log.info(quorum === null ? 'zkts serving' : 'zkts client port open (serving once the ensemble has a leader)', { address: zk.address, dataDir: options.dataDir, zxid: db.lastProcessedZxid });
     return zk;
+  }
+
+  /** Where `GET /metrics` is served; null without the Prometheus provider. */
+  get metricsAddress(): { host: string; port: number } | null {
+    return this.prometheus?.address ?? null;
   }
 
   get address(): { host: string; port: number } {
@@ -148,6 +288,7 @@ export class ZkServer implements ConnectionHost {
 
   private accept(socket: Socket): void {
     if (this.stopping) {
+      if (this.track) this.metrics.cnxnClosedWithoutZkServerRunning.value++;
       socket.destroy();
       return;
     }
@@ -155,15 +296,31 @@ export class ZkServer implements ConnectionHost {
     const max = this.options.maxClientCnxns ?? 60;
     const count = (this.perIp.get(conn.remoteAddress) ?? 0) + 1;
     if (max > 0 && count > max) {
-      this.metrics.connectionRejected++;
+      if (this.track) this.metrics.connectionRejected.value++;
       this.log.warn('too many connections from one address', { address: conn.remoteAddress, max });
       socket.destroy();
       return;
     }
     this.perIp.set(conn.remoteAddress, count);
+    if (this.track) this.watchForDrop(socket, conn);
     conn.authInfo = initialIds(conn.remoteAddress);
     conn.orderedAuthInfo = javaAuthInfoOrder(conn.authInfo);
     this.connections.add(conn);
+  }
+
+  /**
+   * connection_drop_count: the client went away (end of stream or a reset) while the connection
+   * was open, rather than the server closing it (the reference counts its failed reads).
+   */
+  private watchForDrop(socket: Socket, conn: ClientConnection): void {
+    let counted = false;
+    const dropped = (): void => {
+      if (counted || !conn.isOpen) return;
+      counted = true;
+      this.metrics.connectionDropCount.value++;
+    };
+    socket.once('end', dropped);
+    socket.once('error', dropped);
   }
 
   onClosed(conn: ClientConnection): void {
@@ -181,12 +338,24 @@ export class ZkServer implements ConnectionHost {
     // As the reference, a known word counts as one received packet before it runs.
     if (!isFourLetterWord(word)) return null;
     this.stats.packetsReceived++;
+    if (this.track) this.metrics.bytesReceivedCount.value += 4;
     conn.packetsReceived++;
     return fourLetterAnswer(word, this.view(), whitelist, rest);
   }
 
   onConnectRequest(conn: ClientConnection, req: ConnectRequest, readOnlyPresent: boolean): void {
     this.stats.packetsReceived++;
+    if (this.track) {
+      // The frame: length prefix, protocolVersion, lastZxidSeen, timeOut, sessionId, passwd, readOnly.
+      this.metrics.bytesReceivedCount.value += 4 + 4 + 8 + 4 + 8 + 4 + (req.passwd?.length ?? 0) + (readOnlyPresent ? 1 : 0);
+      this.metrics.connectionRequestCount.value++;
+    }
+    if (!this.serving) {
+      // A quorum member between roles (electing, syncing): the client must try another server.
+      if (this.track) this.metrics.cnxnClosedWithoutZkServerRunning.value++;
+      conn.close('ZooKeeperServer not running', 'info');
+      return;
+    }
     if (req.lastZxidSeen > this.db.lastProcessedZxid) {
       // The client has seen a newer state than ours: it must try another server.
       conn.close(`client has seen zxid 0x${req.lastZxidSeen.toString(16)}, ours is 0x${this.db.lastProcessedZxid.toString(16)}`, 'info');
@@ -211,6 +380,18 @@ export class ZkServer implements ConnectionHost {
     // As 3.8, the session's current connection is closed before the password is even checked.
     const prior = this.bySession.get(req.sessionId);
     if (prior !== undefined && prior !== conn) prior.close('session moved to a new connection', 'info');
+    const role = this.role;
+    if (role.kind === 'follower' || role.kind === 'observer') {
+      // Only the leader knows whether a session is alive (LearnerZooKeeperServer.revalidateSession).
+      if (req.passwd === null || !req.passwd.equals(sessionPassword(req.sessionId))) {
+        this.finishSessionInit(conn, req.sessionId, 0, readOnlyPresent, false);
+        return;
+      }
+      this.revalidations.get(req.sessionId)?.conn.close('session moved to a new connection', 'info');
+      this.revalidations.set(req.sessionId, { conn, timeoutMs: timeout, readOnlyPresent });
+      role.link.revalidate(req.sessionId, timeout);
+      return;
+    }
     const valid = this.sessions.isValid(req.sessionId) && req.passwd !== null && req.passwd.equals(sessionPassword(req.sessionId));
     if (valid) {
       // As the reference, a reconnect runs on the newly negotiated timeout.
@@ -242,14 +423,21 @@ export class ZkServer implements ConnectionHost {
 
   onRequest(conn: ClientConnection, header: RequestHeader, body: Buffer): void {
     this.stats.packetsReceived++;
+    // The frame: length prefix, RequestHeader (xid, type), body.
+    if (this.track) this.metrics.bytesReceivedCount.value += 12 + body.length;
     this.sessions.touch(conn.sessionId, Date.now(), conn.timeoutMs);
+    // A learner reports its clients' activity to the leader, which decides expiry.
+    const role = this.role;
+    if (role.kind === 'follower' || role.kind === 'observer') role.link.touch(conn.sessionId, conn.timeoutMs);
     if (header.type === OpCode.auth) {
       this.handleAuth(conn, body);
       return;
     }
     if (header.type === OpCode.sasl) {
       // No SASL configured: the reference answers inline, OK with a null token and zxid 0.
-      conn.sendReply(header.xid, 0n, 0, SetSASLResponse.encode({ token: null }));
+      const sasl = SetSASLResponse.encode({ token: null });
+      if (this.track) this.metrics.responseSent(REPLY_HEADER_BYTES + sasl.length);
+      conn.sendReply(header.xid, 0n, 0, sasl);
       return;
     }
     // The reference keeps a connection's ids in a hash set: whoAmI and `auth` ACLs see that order.
@@ -261,11 +449,13 @@ export class ZkServer implements ConnectionHost {
     if (r.ok) {
       for (const id of r.ids) if (!conn.authInfo.some((x) => x.scheme === id.scheme && x.id === id.id)) conn.authInfo.push(id);
       conn.orderedAuthInfo = javaAuthInfoOrder(conn.authInfo);
+      if (this.track) this.metrics.responseSent(REPLY_HEADER_BYTES);
       conn.sendReply(AUTH_XID, 0n, 0, null);
     } else if (r.reason === 'malformed') {
       conn.close('malformed auth packet');
     } else {
-      this.metrics.authFailed++;
+      this.authFailed++;
+      if (this.track) this.metrics.responseSent(REPLY_HEADER_BYTES);
       conn.sendReply(AUTH_XID, 0n, ErrCode.AUTHFAILED, null);
       conn.close(`authentication failed (${r.reason})`, 'info');
     }
@@ -273,28 +463,133 @@ export class ZkServer implements ConnectionHost {
 
   // ---- the pipeline ----
 
-  private submit(conn: ClientConnection | null, req: Request, hooks: { onDone?: () => void } = {}): void {
+  private submit(conn: ClientConnection | null, req: Request, hooks: SubmitHooks = {}): void {
+    const role = this.role;
+    if (role.kind === 'follower' || role.kind === 'observer') {
+      this.submitToLeader(conn, req, hooks, role.link);
+      return;
+    }
     const started = Date.now();
-    const outcome = this.prep.prepare(req);
+    let outcome = this.prep.prepare(req);
+    // A learner waits for a committed txn for everything it forwards: a refusal becomes an ErrorTxn.
+    if (hooks.fromLearner === true && outcome.kind !== 'txn') outcome = this.learnerErrorTxn(req, outcome);
     const txn: LoggedTxn | null = outcome.kind === 'txn' ? outcome.txn : null;
-    const durable: Promise<void> | null = txn === null ? null : this.db.append(txn);
+    // A leader's txns are logged by Zab (its own ACK), not here.
+    const leader = role.kind === 'leader' ? role.link : null;
+    let durable: Promise<void> | null;
+    if (this.track) {
+      // PrepRequestProcessor's timings, for the requests zkts's prep turns into txns: the prep
+      // itself, then handing the txn to the log. A read only passes through (no clock read).
+      const m = this.metrics;
+      m.prepProcessorRequestQueued.value++;
+      if (txn !== null) {
+        const prepped = Date.now();
+        m.prepProcessTime.add(prepped - started);
+        if (req.type === OpCode.closeSession) m.closeSessionPrepTime.add(prepped - started);
+        durable = leader === null ? this.db.append(txn) : null;
+        m.syncProcessorRequestQueued.value++;
+        m.proposalProcessTime.add(Date.now() - prepped);
+      } else {
+        durable = null;
+      }
+    } else {
+      durable = txn === null || leader !== null ? null : this.db.append(txn);
+    }
     this.inFlight++;
     if (conn !== null) {
       conn.outstanding++;
       this.throttle(conn);
     }
-    this.chain = this.chain
-      .then(async () => {
-        if (durable !== null) await durable;
-        this.finish(conn, req, outcome, txn, hooks);
-        this.recordLatency(started, conn, req, txn !== null);
-      })
-      .catch((e: unknown) => this.fatal(e))
-      .finally(() => {
-        this.inFlight--;
-        if (conn !== null) conn.outstanding--;
-        if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
-      });
+    // In arrival order, once durable (pipeline.ts); a read with nothing ahead runs right here.
+    const done = (): void => {
+      this.inFlight--;
+      if (conn !== null) conn.outstanding--;
+      if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
+    };
+    const step = (): void => {
+      this.finish(conn, req, outcome, txn, hooks);
+      this.recordLatency(started, conn, req, txn !== null);
+      done();
+    };
+    const fail = (e: unknown): void => {
+      this.fatal(e);
+      done();
+    };
+    if (txn !== null && leader !== null) {
+      // Runs when the quorum has it (committed), in order with everything around it.
+      this.commits.set(txn.header.zxid, this.pipeline.pushGated(step, fail));
+      leader.propose(txn);
+    } else {
+      this.pipeline.push(durable, step, fail);
+    }
+  }
+
+  /**
+   * A follower's or observer's request: writes, sync and session changes go to the leader and are
+   * answered when the committed txn (or SYNC) comes back; reads are answered here, in order.
+   */
+  private submitToLeader(conn: ClientConnection | null, req: Request, hooks: SubmitHooks, link: LearnerLink): void {
+    const started = Date.now();
+    this.inFlight++;
+    if (conn !== null) {
+      conn.outstanding++;
+      this.throttle(conn);
+    }
+    const done = (): void => {
+      this.inFlight--;
+      if (conn !== null) conn.outstanding--;
+      if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
+    };
+    const fail = (e: unknown): void => {
+      this.fatal(e);
+      done();
+    };
+    if (!FORWARDED_TYPES.has(req.type)) {
+      // Not a known request type: UnimplementedRequestProcessor, as everywhere.
+      const outcome: PrepOutcome = LOCAL_TYPES.has(req.type) ? { kind: 'read' } : { kind: 'reject', err: ErrCode.UNIMPLEMENTED, close: true };
+      const step = (): void => {
+        this.finish(conn, req, outcome, null, hooks);
+        this.recordLatency(started, conn, req, false);
+        done();
+      };
+      this.pipeline.push(null, step, fail);
+      return;
+    }
+    if (req.type === OpCode.sync) {
+      const step = (): void => {
+        this.finish(conn, req, { kind: 'read' }, null, hooks);
+        this.recordLatency(started, conn, req, false);
+        done();
+      };
+      this.learnerWaits.add({ kind: 'sync', open: this.pipeline.pushGated(step, fail) });
+    } else {
+      let wait: TxnWait | null = null;
+      const step = (): void => {
+        const txn = wait!.txn!;
+        this.finish(conn, req, { kind: 'txn', txn }, txn, hooks);
+        this.recordLatency(started, conn, req, true);
+        done();
+      };
+      wait = { kind: 'txn', sessionId: req.sessionId, cxid: req.cxid, txn: null, open: this.pipeline.pushGated(step, fail) };
+      this.learnerWaits.add(wait);
+    }
+    // createSession carries no auth ids (ZooKeeperServer.createSession builds it without them).
+    const authinfo = req.type === OpCode.createSession ? null : [...req.authInfo];
+    link.forward({ sessionId: req.sessionId, cxid: req.cxid, opType: req.type, body: req.body, authinfo });
+  }
+
+  /** What prep refused (no txn) for a learner's request still needs a committed answer. */
+  private learnerErrorTxn(req: Request, outcome: PrepOutcome): PrepOutcome {
+    const err = outcome.kind === 'reject' ? outcome.err : ErrCode.UNIMPLEMENTED;
+    const zxid = this.role.kind === 'leader' ? this.role.link.nextZxid() : this.db.lastAppendedZxid + 1n;
+    return {
+      kind: 'txn',
+      txn: {
+        header: { clientId: req.sessionId, cxid: req.cxid, zxid, time: BigInt(Date.now()), type: OpCode.error },
+        body: { type: OpCode.error, txn: { err } },
+        digest: null,
+      },
+    };
   }
 
   /**
@@ -322,17 +617,23 @@ export class ZkServer implements ConnectionHost {
     req: Request,
     outcome: ReturnType<RequestPreparer['prepare']>,
     txn: LoggedTxn | null,
-    hooks: { onDone?: () => void },
+    hooks: SubmitHooks,
   ): void {
     if (txn !== null) {
       const result = this.db.apply(txn);
       this.prep.applied(txn.header.zxid);
+      if (this.track) recordApplied(this.metrics, this.db.tree, txn, Date.now(), result, req.body, req.type);
       const skipACL = this.options.skipACL ?? false;
       for (const t of result.triggers) {
-        for (const { watcher, event } of this.watches.trigger(t)) {
+        const deliveries = this.watches.trigger(t);
+        if (deliveries.length === 0) continue;
+        if (this.track) recordWatchTrigger(this.metrics, t.type, deliveries.length);
+        const bytes = this.track ? eventBytes(deliveries[0]!.event.path) : 0;
+        for (const { watcher, event } of deliveries) {
           // A watcher without READ on the node does not get the event (its one-shot watch is spent).
           if (!checkACL(t.acl ?? null, Perms.READ, watcher.authInfo, { skipACL })) continue;
           this.stats.packetsSent++;
+          if (this.track) this.notified(bytes);
           watcher.sendEvent(event.type, event.path);
         }
       }
@@ -357,8 +658,10 @@ export class ZkServer implements ConnectionHost {
     if (conn === null) return;
     if (outcome.kind === 'reject') {
       // UnimplementedRequestProcessor answers with the request's zxid, which is -1 for a non-txn.
-      if (outcome.err === ErrCode.UNIMPLEMENTED) conn.sendReply(req.cxid, -1n, outcome.err, null);
-      else this.reply(conn, req.cxid, outcome.err, null);
+      if (outcome.err === ErrCode.UNIMPLEMENTED) {
+        if (this.track) this.metrics.responseSent(REPLY_HEADER_BYTES);
+        conn.sendReply(req.cxid, -1n, outcome.err, null);
+      } else this.reply(conn, req.cxid, outcome.err, null);
       if (outcome.close) conn.close(`request type ${req.type} rejected (${outcome.err})`);
       return;
     }
@@ -370,12 +673,16 @@ export class ZkServer implements ConnectionHost {
       case OpCode.setWatches2:
       {
         const out = this.watches.setWatchesFromRequest(req.type, req.body, conn, this.db.tree);
-        for (const ev of out.events) conn.sendEvent(ev.type, ev.path);
+        for (const ev of out.events) {
+          if (this.track) this.notified(eventBytes(ev.path));
+          conn.sendEvent(ev.type, ev.path);
+        }
         this.reply(conn, SET_WATCHES_XID, out.err, null);
         return;
       }
       default: {
         const reply = replyForRead(this.finalEnv, req, { watcher: conn });
+        if (this.track && reply.err === 0) recordRead(this.metrics, req.type, req.body, reply.body);
         this.reply(conn, req.cxid, reply.err, reply.body);
       }
     }
@@ -383,7 +690,22 @@ export class ZkServer implements ConnectionHost {
 
   private reply(conn: ClientConnection, xid: number, err: number, body: Buffer | null): void {
     this.stats.packetsSent++;
+    if (this.track) {
+      const m = this.metrics;
+      const bytes = REPLY_HEADER_BYTES + (body === null ? 0 : body.length);
+      m.responseSent(bytes);
+      // FinalRequestProcessor counts every reply but the ping's; a reply to a connection that
+      // closed meanwhile is stale.
+      if (xid !== PING_XID) m.responseBytes.value += bytes;
+      if (!conn.isOpen) m.staleReplies.value++;
+    }
     conn.sendReply(xid, this.db.lastProcessedZxid, err, body);
+  }
+
+  /** A watch notification of `bytes` (header and event) went out. */
+  private notified(bytes: number): void {
+    this.metrics.watchBytes.value += bytes;
+    this.metrics.responseSent(bytes);
   }
 
   private recordLatency(started: number, conn: ClientConnection | null, req: Request, isTxn: boolean): void {
@@ -401,8 +723,12 @@ export class ZkServer implements ConnectionHost {
       if (ms > c.maxLatencyMs) c.maxLatencyMs = ms;
       c.count++;
       c.totalLatencyMs += ms;
+    } else {
+      // As FinalRequestProcessor: requests without a connection (session expiry, container
+      // deletion) update no server statistics.
+      return;
     }
-    (isTxn ? this.metrics.updateLatency : this.metrics.readLatency).add(ms);
+    if (this.track) (isTxn ? this.metrics.updateLatency : this.metrics.readLatency).add(ms);
     const s = this.stats;
     if (s.latencyCount === 0 || ms < s.latencyMinMs) s.latencyMinMs = ms;
     if (ms > s.latencyMaxMs) s.latencyMaxMs = ms;
@@ -411,6 +737,7 @@ export class ZkServer implements ConnectionHost {
   }
 
   private fatal(e: unknown): void {
+    if (this.track) this.metrics.unrecoverableErrorCount.value++;
     this.log.error('unrecoverable error in the request pipeline: stopping', { error: e instanceof Error ? e.stack : String(e) });
     void this.stop();
   }
@@ -418,8 +745,11 @@ export class ZkServer implements ConnectionHost {
   // ---- sessions ----
 
   private expireSessions(): void {
+    // Only a standalone server or a leader expires sessions; learners report activity to it.
+    if (this.role.kind !== 'standalone' && this.role.kind !== 'leader') return;
     for (const id of this.sessions.expired(Date.now())) {
       this.log.info('session expired', { sessionId: id });
+      if (this.track) this.metrics.staleSessionsExpired.value++;
       this.sessions.setClosing(id);
       this.submit(null, { sessionId: id, cxid: 0, type: OpCode.closeSession, body: Buffer.alloc(0), authInfo: [] });
     }
@@ -431,6 +761,7 @@ export class ZkServer implements ConnectionHost {
    * are deleted with internal deleteContainer requests (session 0, body = the raw path).
    */
   private checkContainers(): void {
+    if (this.role.kind !== 'standalone' && this.role.kind !== 'leader') return;
     const tree = this.db.tree;
     const now = BigInt(Date.now());
     const neverUsedMs = BigInt(this.options.containerMaxNeverUsedIntervalMs ?? 0);
@@ -450,6 +781,132 @@ export class ZkServer implements ConnectionHost {
       this.log.info('deleting candidate container', { path });
       this.submit(null, { sessionId: 0n, cxid: 0, type: OpCode.deleteContainer, body: Buffer.from(path, 'utf8'), authInfo: [] });
     }
+  }
+
+  // ---- quorum roles (called by the peer runtime, src/quorum/peer) ----
+
+  /** False while a quorum member is between roles (electing, syncing) and when stopping. */
+  get serving(): boolean {
+    return !this.stopping && this.role.kind !== 'idle';
+  }
+
+  /** The options this server opens its database with. */
+  databaseOptions(): ZkDatabaseOptions {
+    return databaseOptions(this.options, this.metrics);
+  }
+
+  /** A quorum member's new database after a TRUNC or SNAP sync (only while not serving). */
+  replaceDatabase(db: ZkDatabase): void {
+    if (this.role.kind !== 'idle') throw new Error(`cannot replace the database while serving as ${this.role.kind}`);
+    this.db = db;
+    this.setUpPipeline();
+  }
+
+  /** The election and sync are done: serve clients in `role` until endServing. */
+  beginServing(role: ServingRole): void {
+    if (this.stopping || this.quorum === null) return;
+    this.role = role;
+    this.setUpPipeline();
+    this.registerRoleGauges(role.kind);
+    this.log.info('serving clients', { role: role.kind, zxid: this.db.lastProcessedZxid });
+  }
+
+  /**
+   * The role ended (the peer goes back to LOOKING): as the reference's Leader/Learner.shutdown,
+   * every client connection is closed; requests in flight get no answer (clients reconnect).
+   */
+  endServing(reason: string): void {
+    const was = this.role.kind;
+    if (was === 'standalone' || was === 'idle') return;
+    this.role = { kind: 'idle' };
+    for (const name of ROLE_GAUGES[was]) this.metrics.registry.unregisterGauge(name);
+    for (const c of [...this.connections]) c.close(reason, 'info');
+    this.pipeline = new OrderedPipeline();
+    this.commits.clear();
+    this.learnerWaits.clear();
+    this.revalidations.clear();
+    this.inFlight = 0;
+    this.resumeAll();
+    this.log.info('not serving clients', { was, reason });
+  }
+
+  /**
+   * A txn the quorum committed, in zxid order. A leader runs the step that proposed it; a learner
+   * answers its own client's request or, for another server's client, applies it in turn. While
+   * syncing (not serving) it goes straight into the tree.
+   */
+  committed(txn: LoggedTxn): void {
+    const role = this.role;
+    if (role.kind === 'leader') {
+      const open = this.commits.get(txn.header.zxid);
+      if (open !== undefined) {
+        this.commits.delete(txn.header.zxid);
+        open();
+        return;
+      }
+    } else if (role.kind === 'follower' || role.kind === 'observer') {
+      const wait = this.learnerWaits.takeTxn(txn);
+      if (wait !== null) {
+        wait.txn = txn;
+        wait.open();
+        return;
+      }
+      // Everything still queued here waits for one of our own writes, which comes after this txn.
+      const req: Request = { sessionId: txn.header.clientId, cxid: txn.header.cxid, type: txn.header.type, body: NO_BODY, authInfo: [] };
+      this.finish(null, req, { kind: 'txn', txn }, txn, {});
+      return;
+    }
+    this.db.apply(txn);
+  }
+
+  /** Leader: a learner forwarded a client request (REQUEST), with that client's auth ids. */
+  learnerRequest(sid: bigint, r: LearnerRequest): void {
+    if (this.role.kind !== 'leader') return;
+    if (r.opType === OpCode.createSession && r.body.length >= 4) {
+      // PrepRequestProcessor tracks a learner's new session before it is committed.
+      this.sessions.add(r.sessionId, r.body.readInt32BE(0), Date.now());
+      this.sessions.setOwner(r.sessionId, `learner:${sid}`);
+    }
+    this.submit(null, { sessionId: r.sessionId, cxid: r.cxid, type: r.opType, body: r.body, authInfo: r.authinfo ?? [] }, { fromLearner: true });
+  }
+
+  /** Leader: sessions a learner's clients used since its last PING. */
+  touchSessions(touches: readonly SessionTouch[]): void {
+    const now = Date.now();
+    for (const t of touches) this.sessions.touch(t.sessionId, now, t.timeoutMs);
+  }
+
+  /** Leader: a learner's client reconnected; valid sessions are touched and change owner. */
+  revalidateSession(sid: bigint, sessionId: bigint, timeoutMs: number): boolean {
+    const valid = this.role.kind === 'leader' && this.sessions.touch(sessionId, Date.now(), timeoutMs);
+    if (valid) this.sessions.setOwner(sessionId, `learner:${sid}`);
+    return valid;
+  }
+
+  /** Learner: the leader's SYNC completes the oldest forwarded sync. */
+  syncCompleted(): void {
+    const w = this.learnerWaits.takeSync();
+    if (w === null) this.log.warn('SYNC from the leader with no sync pending');
+    else w.open();
+  }
+
+  /** Learner: the leader's answer to a reconnect's REVALIDATE. */
+  sessionRevalidated(sessionId: bigint, valid: boolean): void {
+    const r = this.revalidations.get(sessionId);
+    if (r === undefined) return;
+    this.revalidations.delete(sessionId);
+    if (!r.conn.isOpen) return;
+    if (valid) {
+      r.conn.timeoutMs = r.timeoutMs;
+      this.sessions.add(sessionId, r.timeoutMs, Date.now());
+      this.bySession.set(sessionId, r.conn);
+    }
+    this.finishSessionInit(r.conn, sessionId, r.timeoutMs, r.readOnlyPresent, valid);
+  }
+
+  /** The gauges a quorum role adds (QuorumZooKeeperServer, LeaderZooKeeperServer, FollowerZooKeeperServer). */
+  private registerRoleGauges(kind: RoleKind): void {
+    if (this.quorum !== null) this.metrics.registerRoleGauges(kind, roleGaugeReads(kind, this.quorum));
   }
 
   // ---- views and lifecycle ----
@@ -490,9 +947,13 @@ export class ZkServer implements ConnectionHost {
     const tick = this.options.tickTimeMs;
     const dirs = this.db.restored.dirs;
     const sessionOf = (w: ClientConnection): bigint => w.sessionId;
+    const q = this.quorum;
+    const kind = this.role.kind;
     return {
-      mode: 'standalone',
-      serving: !this.stopping,
+      // Between roles nothing is served, and the words that would show the mode say so instead.
+      mode: kind === 'idle' ? (q?.peerType === 1 ? 'observer' : 'follower') : kind,
+      serving: this.serving,
+      ...(q === null ? {} : { quorum: quorumView(q, kind === 'leader') }),
       zxid: this.db.lastProcessedZxid,
       nodeCount: this.db.tree.nodeCount,
       connections: this.connections.size,
@@ -510,7 +971,7 @@ export class ZkServer implements ConnectionHost {
         maxSessionTimeout: this.options.maxSessionTimeoutMs ?? 20 * tick,
         clientPortListenBacklog: -1,
         // A standalone ZooKeeperServer reports serverId 0 (only quorum servers report myid).
-        serverId: 0,
+        serverId: q === null ? 0 : q.serverId,
       },
       connectionList: () => [...this.connections].map((c) => this.connectionView(c)),
       sessionBuckets: () => this.sessions.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })),
@@ -526,11 +987,14 @@ export class ZkServer implements ConnectionHost {
         ephemeralsCount: this.db.tree.ephemeralsCount,
         approximateDataSize: this.db.tree.approximateDataSize,
         globalSessions: this.sessions.size,
-        authFailed: this.metrics.authFailed,
-        connectionRejected: this.metrics.connectionRejected,
+        authFailed: this.authFailed,
+        connectionRejected: this.metrics.connectionRejected.value,
         readLatency: this.metrics.readLatency,
         updateLatency: this.metrics.updateLatency,
+        clientResponseSize: { ...this.metrics.clientResponseSize },
       }),
+      // The reference's Prometheus provider answers mntr with its Prometheus samples.
+      monitor: () => (this.prometheus !== null ? prometheusDump(this.metrics.registry) : this.metrics.registry.dump()),
       resetConnectionStats: () => {
         for (const c of this.connections) {
           c.packetsReceived = 0;
@@ -539,11 +1003,10 @@ export class ZkServer implements ConnectionHost {
         }
       },
       resetServerStats: () => {
+        // ServerStats.reset: latencies, packet counts, response sizes, and every counter and
+        // summary of the metrics provider (not auth_failed_count, not the gauges).
         Object.assign(this.stats, { packetsReceived: 0, packetsSent: 0, latencyMinMs: 0, latencyMaxMs: 0, latencyTotalMs: 0, latencyCount: 0 });
-        this.metrics.authFailed = 0;
-        this.metrics.connectionRejected = 0;
-        this.metrics.readLatency.reset();
-        this.metrics.updateLatency.reset();
+        this.metrics.reset();
       },
       traceMask: this.traceMask,
       setTraceMask: (mask) => {
@@ -554,13 +1017,17 @@ export class ZkServer implements ConnectionHost {
 
   async stop(): Promise<void> {
     if (this.stopping) return;
+    // A quorum role's steps waiting for commits will not get them now.
+    this.endServing('server stopping');
     this.stopping = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.containerTimer) clearInterval(this.containerTimer);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const c of this.connections) c.close('server stopping', 'debug');
     await closed;
-    await this.chain.catch(() => undefined);
+    await this.admin?.stop();
+    await this.prometheus?.stop();
+    await this.pipeline.idle();
     await this.db.close();
   }
 }

@@ -1,7 +1,7 @@
 // The server commands refuse a configuration they cannot use before doing anything: exit 2 with
-// every bad key listed, exit 3 for an ensemble (quorum mode is later work).
+// every bad key listed, exit 3 for an ensemble setup zkts cannot run yet.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { runZkts, tempDir, writeCfg } from './support';
@@ -50,15 +50,26 @@ test('the default is conf/zoo.cfg; --config <dir> names the directory holding zo
   t.true(r.stderr.includes(join(dir, 'etc', 'zoo.cfg')));
 });
 
-test('an ensemble loads but is refused: quorum mode is not implemented yet (exit 3)', (t) => {
+test('an ensemble without <dataDir>/myid is refused (exit 2), as QuorumPeerConfig does', (t) => {
   const dir = tempDir(t, 'cli');
   const cfg = writeCfg(dir, ['dataDir=./data', 'clientPort=2181', 'initLimit=10', 'syncLimit=5', 'server.1=127.0.0.1:2888:3888', 'server.2=127.0.0.2:2888:3888', 'server.3=127.0.0.3:2888:3888']);
   for (const command of ['start-foreground', 'start']) {
     const r = runZkts([command, cfg], dir);
-    t.is(r.status, 3, command);
-    t.regex(r.stderr, /describes an ensemble \(3 participant server\.N lines\): quorum mode is not implemented yet/, command);
+    t.is(r.status, 2, command);
+    t.regex(r.stderr, /describes an ensemble, but .*data\/myid is missing/, command);
   }
   t.false(existsSync(join(dir, 'data', 'zookeeper_server.pid')));
+});
+
+test('an ensemble zkts cannot run yet (hierarchical quorum) is refused with the reason (exit 3)', (t) => {
+  const dir = tempDir(t, 'cli');
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  writeFileSync(join(dir, 'data', 'myid'), '1\n');
+  const servers = ['server.1=127.0.0.1:2888:3888', 'server.2=127.0.0.2:2888:3888', 'server.3=127.0.0.3:2888:3888'];
+  const cfg = writeCfg(dir, ['dataDir=./data', 'clientPort=2181', 'initLimit=10', 'syncLimit=5', ...servers, 'group.1=1:2:3']);
+  const r = runZkts(['start-foreground', cfg], dir);
+  t.is(r.status, 3);
+  t.regex(r.stderr, /hierarchical quorums \(group\.N \/ weight\.N\) are not supported/);
 });
 
 test('stop without a pid file says so and succeeds, as zkServer.sh does', (t) => {

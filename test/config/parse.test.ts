@@ -161,16 +161,21 @@ test('the config is frozen all the way down', (t) => {
 
 test('metricsProvider.* settings are kept; a class zkts cannot load is a warning', (t) => {
   const { config, warnings } = parse(
-    'dataDir=/d\nclientPort=1\nmetricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider\nmetricsProvider.httpPort=7000\n',
+    'dataDir=/d\nclientPort=1\nmetricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider\nmetricsProvider.httpPort=7000\nmetricsProvider.numWorkerThreads=2\n',
   );
-  t.deepEqual(config.metricsProvider.settings, { httpPort: '7000' });
-  t.true(warnings.some((w) => w.startsWith('metricsProvider.className: the Prometheus exporter is not implemented')));
-  t.true(config.inactiveKeys.includes('metricsProvider.httpPort'));
+  t.deepEqual(config.metricsProvider.settings, { httpPort: '7000', numWorkerThreads: '2' });
+  // The Prometheus provider is built in (src/metrics): its port is active, its worker threads are not.
+  t.false(warnings.some((w) => w.startsWith('metricsProvider.className')));
+  t.false(config.inactiveKeys.includes('metricsProvider.httpPort'));
+  t.true(config.inactiveKeys.includes('metricsProvider.numWorkerThreads'));
+  const other = parse('dataDir=/d\nclientPort=1\nmetricsProvider.className=com.example.Metrics\nmetricsProvider.x=1\n');
+  t.true(other.warnings.some((w) => w.startsWith('metricsProvider.className: zkts cannot load the Java class com.example.Metrics')));
+  t.true(other.config.inactiveKeys.includes('metricsProvider.x'));
 });
 
 test('keys zkts accepts but does not act on yet are listed', (t) => {
-  const { config, warnings } = parse('dataDir=/d\nclientPort=1\nadmin.enableServer=false\nlocalSessionsEnabled=true\nsecureClientPort=2281\n');
-  t.deepEqual([...config.inactiveKeys].sort(), ['admin.enableServer', 'localSessionsEnabled', 'secureClientPort']);
+  const { config, warnings } = parse('dataDir=/d\nclientPort=1\nadmin.forceHttps=false\nlocalSessionsEnabled=true\nsecureClientPort=2281\n');
+  t.deepEqual([...config.inactiveKeys].sort(), ['admin.forceHttps', 'localSessionsEnabled', 'secureClientPort']);
   t.true(warnings.some((w) => w.startsWith('secureClientPort: zkts does not serve TLS yet')));
 });
 
@@ -231,6 +236,28 @@ test('toServerOptions carries every setting the server takes', (t) => {
     digestEnabled: false,
     dbAutocreate: false,
     trustEmptySnapshot: true,
+    // The reference's defaults: on, every address, 8080 (startServer() turns it off for tests).
+    admin: { enabled: true, host: '0.0.0.0', port: 8080, commandUrl: '/commands', idleTimeoutMs: 30000 },
+    // The system properties set, as written (for the AdminServer's system_properties).
+    systemProperties: {
+      'jute.maxbuffer': '0x200000',
+      'zookeeper.DigestAuthenticationProvider.superDigest': 'super:D/InIHSb7yEEbrWz8b9l71RjZJU=',
+      'zookeeper.4lw.commands.whitelist': 'ruok, stat,, mntr',
+      'zookeeper.digest.enabled': 'false',
+      'zookeeper.db.autocreate': 'false',
+      'zookeeper.enforceQuota': 'true',
+      'zookeeper.extendedTypesEnabled': 'true',
+      'zookeeper.forceSync': 'no',
+      'zookeeper.globalOutstandingLimit': '500',
+      'zookeeper.preAllocSize': '1024',
+      'zookeeper.skipACL': 'yes',
+      'zookeeper.snapCount': '5000',
+      'zookeeper.snapSizeLimitInKb': '100',
+      'zookeeper.snapshot.compression.method': 'GZ',
+      'zookeeper.snapshot.trust.empty': 'true',
+      'znode.container.checkIntervalMs': '1000',
+      'znode.container.maxNeverUsedIntervalMs': '5000',
+    },
     logger: silentLogger,
   });
 });

@@ -22,5 +22,5 @@ export {
   type TxnLogRecord,
 } from './reader';
 export { lastLoggedZxid, truncateTxnLog, type TruncateResult } from './truncate';
-export { TxnLogWriter, type AppendInput, type EncodedTxn, type TxnLogWriterOptions, type TxnLogWriterStats } from './writer';
+export { TxnLogWriter, type AppendInput, type EncodedTxn, type TxnLogObserver, type TxnLogWriterOptions, type TxnLogWriterStats } from './writer';
 export { nodeTxnLogFs, type LogFileHandle, type TxnLogFs } from './writer-fs';

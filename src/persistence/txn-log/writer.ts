@@ -53,6 +53,23 @@ export interface TxnLogWriterOptions {
   /** Longest entry accepted (the reader refuses longer ones). Default 2 * jute.maxbuffer. */
   entryBytesMax?: number;
   fs?: TxnLogFs;
+  /** Told about every batch and fsync (the sync_processor_* and fsynctime metrics). */
+  observer?: TxnLogObserver;
+}
+
+/**
+ * Timings of the group commit, in whole milliseconds (differences of a millisecond clock, as the
+ * reference measures them). Called synchronously from the writer: keep it cheap.
+ */
+export interface TxnLogObserver {
+  /** A batch of `txns` left the queue; `queued` appends were waiting at that moment, itself included. */
+  batchStarted(txns: number, queued: number): void;
+  /** One txn of the batch: appended `waitedMs` before its batch started, durable `doneMs` after it was appended. */
+  txnDone(waitedMs: number, doneMs: number): void;
+  /** The batch's write and fsync took `flushMs`. */
+  batchDone(txns: number, flushMs: number): void;
+  /** One fdatasync took `ms`. */
+  fsynced(ms: number): void;
 }
 
 /** A txn already encoded (e.g. a PROPOSAL's data): header + body + digest bytes. */
@@ -85,6 +102,8 @@ export interface TxnLogWriterStats {
 interface Pending {
   zxid: bigint;
   entry: Buffer;
+  /** performance.now() at append, when an observer wants timings (0 otherwise). */
+  appendedAt: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -116,6 +135,7 @@ export class TxnLogWriter {
   private readonly batchBytesMax: number;
   private readonly fsyncWarnMs: number;
   private readonly entryBytesMax: number;
+  private readonly observer: TxnLogObserver | null;
 
   private readonly queue: QueueItem[] = [];
   private lastZxid: bigint;
@@ -157,6 +177,7 @@ export class TxnLogWriter {
     this.fsyncWarnMs = options.fsyncWarningThresholdMs ?? 1000;
     this.entryBytesMax = options.entryBytesMax ?? ENTRY_BYTES_MAX_DEFAULT;
     this.lastZxid = options.lastZxid ?? -1n;
+    this.observer = options.observer ?? null;
     if (this.batchTxnsMax < 1 || this.batchBytesMax < 1) throw new RangeError('batch limits must be positive');
     if (this.preAllocBytes < 0) throw new RangeError('preAllocSizeBytes must be >= 0');
   }
@@ -180,8 +201,9 @@ export class TxnLogWriter {
     if (this.failure !== null) return Promise.reject(this.failedError());
     this.lastZxid = zxid;
     this.counters.txnsAppended++;
+    const appendedAt = this.observer === null ? 0 : performance.now();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ zxid, entry, resolve, reject });
+      this.queue.push({ zxid, entry, appendedAt, resolve, reject });
       this.kick();
     });
   }
@@ -238,14 +260,18 @@ export class TxnLogWriter {
   private async drain(): Promise<void> {
     try {
       while (this.failure === null) {
+        const queued = this.queue.length;
         const batch = this.takeBatch();
         if (batch.length === 0) return;
+        const started = this.observer === null ? 0 : performance.now();
+        this.observer?.batchStarted(batch.length, queued);
         try {
           await this.writeBatch(batch);
         } catch (e) {
           this.fail(e, batch);
           return;
         }
+        if (this.observer !== null) this.observeBatch(this.observer, batch, started);
         this.counters.txnsWritten += batch.length;
         for (const p of batch) p.resolve();
       }
@@ -253,6 +279,16 @@ export class TxnLogWriter {
       // Synchronously, before the resolved appends' continuations run: an append they make must
       // start a new drain.
       this.active = false;
+    }
+  }
+
+  private observeBatch(o: TxnLogObserver, batch: readonly Pending[], started: number): void {
+    const now = Math.floor(performance.now());
+    const start = Math.floor(started);
+    o.batchDone(batch.length, now - start);
+    for (const p of batch) {
+      const appended = Math.floor(p.appendedAt);
+      o.txnDone(start - appended, now - appended);
     }
   }
 
@@ -322,6 +358,7 @@ export class TxnLogWriter {
     const started = performance.now();
     await file.handle.datasync();
     const ms = performance.now() - started;
+    this.observer?.fsynced(Math.floor(ms));
     const c = this.counters;
     c.fsyncs++;
     c.fsyncTimeMsLast = ms;

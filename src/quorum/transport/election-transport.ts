@@ -276,6 +276,12 @@ export class ElectionTransport {
       this.senders.delete(sid);
       socket.destroy();
       if (addr !== undefined) this.dialBack.set(sid, addr);
+      // The peer is evidently up: dial it now, as the reference does, rather than when the backoff
+      // of an earlier failed dial ends (seconds later, long enough for the others to elect
+      // without our vote).
+      const r = this.redial.get(sid);
+      if (r?.timer) clearTimeout(r.timer);
+      this.redial.delete(sid);
       this.connectOne(sid);
       return;
     }

@@ -1,0 +1,167 @@
+// Mixed ensembles for the compat tests: zkts members run as real `bin/zkts start-foreground`
+// processes with a quorum zoo.cfg and a myid file, Java members through startJavaQuorumMember,
+// all on 127.0.0.1 with free ports. Every process is stopped by its pid; waits are conditions
+// with a bound.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LOOPBACK, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
+import { fourLetterWord } from '../support/java-server';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const ZKTS_BIN = join(REPO_ROOT, 'bin', 'zkts');
+
+/** What the tests need from any member, Java or zkts. */
+export interface Member {
+  readonly sid: number;
+  readonly kind: 'java' | 'zkts';
+  readonly clientPort: number;
+  readonly dataDir: string;
+  output(): string;
+  /** `srvr`'s Mode line, or null while it does not serve. */
+  mode(): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+export interface ZktsMemberOptions {
+  readonly myId: number;
+  readonly members: readonly EnsembleMember[];
+  readonly tickTime?: number;
+  readonly config?: Record<string, string>;
+  readonly dataDir?: string;
+}
+
+export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Member> {
+  const me = o.members.find((m) => m.sid === o.myId);
+  if (me === undefined) throw new Error(`server ${o.myId} is not in the member list`);
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), `zkts-q${o.myId}-`));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'myid'), `${o.myId}\n`);
+  const cfg: Record<string, string> = {
+    tickTime: String(o.tickTime ?? 500),
+    initLimit: '10',
+    syncLimit: '5',
+    dataDir,
+    'admin.enableServer': 'false',
+    '4lw.commands.whitelist': '*',
+    ...Object.fromEntries(o.members.map(serverLine)),
+    ...o.config,
+  };
+  const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-qconf-')), 'zoo.cfg');
+  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const child = spawn(process.execPath, [ZKTS_BIN, 'start-foreground', cfgFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ZKTS_LOG_LEVEL: 'info' },
+  });
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (c: Buffer): void => {
+    out += c.toString();
+    for (const w of [...waiters]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  child.on('exit', () => {
+    for (const w of [...waiters]) w();
+  });
+  const member: Member = {
+    sid: o.myId,
+    kind: 'zkts',
+    clientPort: me.clientPort,
+    dataDir,
+    output: () => out,
+    mode: () => srvrMode(me.clientPort),
+    stop: () => stopChild(child, 10_000),
+  };
+  try {
+    await waitForText(child, () => out, waiters, /accepting election connections/, 30_000);
+  } catch (e) {
+    await member.stop();
+    throw e;
+  }
+  return member;
+}
+
+export async function startJavaMember(myId: number, members: readonly EnsembleMember[], o: { dataDir?: string; config?: Record<string, string> } = {}): Promise<Member> {
+  const j: JavaQuorumMember = await startJavaQuorumMember({ myId, members, ...o });
+  return { sid: myId, kind: 'java', clientPort: j.clientPort, dataDir: j.dataDir, output: () => j.output(), mode: () => j.mode(), stop: () => j.stop() };
+}
+
+async function srvrMode(port: number): Promise<string | null> {
+  try {
+    const m = /^Mode: (\S+)/m.exec(await fourLetterWord(LOOPBACK, port, 'srvr', 2000));
+    return m?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `probe` (another process's state) until it yields a value, within `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until every member serves and exactly one leads; returns the modes by sid. */
+export async function settled(members: readonly Member[], timeoutMs = 60_000): Promise<Map<number, string>> {
+  return until('a leader and serving followers', async () => {
+    const modes = new Map<number, string>();
+    for (const m of members) {
+      const mode = await m.mode();
+      if (mode === null) return null;
+      modes.set(m.sid, mode);
+    }
+    return [...modes.values()].filter((x) => x === 'leader').length === 1 ? modes : null;
+  }, timeoutMs);
+}
+
+function waitForText(child: ChildProcess, text: () => string, waiters: Set<() => void>, re: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const check = (): void => {
+      if (re.test(text())) {
+        done();
+        resolvePromise();
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        done();
+        reject(new Error(`zkts exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${text().slice(-4000)}`));
+      }
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no ${re} in zkts's output within ${timeoutMs} ms:\n${text().slice(-4000)}`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      waiters.delete(check);
+    };
+    waiters.add(check);
+    check();
+  });
+}
+
+function exited(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((res) => {
+    const t = setTimeout(() => res(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      res(true);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  if (!(await exited(child, graceMs))) {
+    child.kill('SIGKILL');
+    await exited(child, 10_000);
+  }
+}

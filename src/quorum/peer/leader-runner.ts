@@ -1,0 +1,270 @@
+// The leader shell (Leader.lead's sockets and threads): listens on the quorum port, gives every
+// learner connection a ConnId, feeds packets, disk completions and ticks into the pure ZabLeader,
+// and carries out its outputs: packets, SNAP streams, disk writes (through the peer's disk
+// queue), and the server-facing ones (serve, commits, learner requests, session touches), which go
+// to the LeaderHost. It ends when the machine abdicates or the peer stops it.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { encodeTxn, type LoggedTxn } from '../../persistence/txn';
+import type { SnapshotSource } from '../../persistence/snapshot-contract';
+import { snapStreamChunks } from '../../persistence/snapshot';
+import { OpCode } from '../../protocol/opcodes';
+import type { Logger } from '../../util/logger';
+import type { Sid, Zxid } from '../types';
+import type { ZabTxn } from '../zab/common';
+import { ZabLeader } from '../zab/leader';
+import type { ConnId, LeaderInput, LeaderOptions, LeaderOutput } from '../zab/leader-types';
+import type { LearnerRequest, SessionTouch } from '../zab/payloads';
+import type { DiskQueue } from './disk-queue';
+import { QuorumSocket } from './quorum-socket';
+import { monotonicNowMs, Stepper } from './stepper';
+
+/** What the leader shell needs from the rest of the peer (database, client pipeline). */
+export interface LeaderHost {
+  persistTxns(txns: readonly ZabTxn[]): Promise<void>;
+  persistEpoch(which: 'accepted' | 'current', epoch: bigint): Promise<void>;
+  /** The tree and sessions as they are now, for a SNAP stream (fuzzy: it keeps changing). */
+  snapshotSource(): SnapshotSource;
+  lastProcessedZxid(): Zxid;
+  /** A quorum acked NEWLEADER: serve clients as leader; proposals go through `link`. */
+  serve(epoch: bigint, zxid: Zxid, link: LeaderRunner): void;
+  applyCommitted(txn: ZabTxn): void;
+  learnerRequest(sid: Sid, request: LearnerRequest): void;
+  touchSessions(sid: Sid, sessions: readonly SessionTouch[]): void;
+  /** Is the global session valid (then `sid` owns it)? */
+  revalidateSession(sid: Sid, sessionId: bigint, timeoutMs: number): boolean;
+}
+
+export interface LeaderRunnerOptions {
+  readonly log: Logger;
+  /** This server's quorum address; port 0 is not allowed (learners dial the configured one). */
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly listenOnAllIPs?: boolean;
+  readonly disk: DiskQueue;
+  readonly host: LeaderHost;
+  /** The machine's options minus the clock. */
+  readonly machine: Omit<LeaderOptions, 'nowMs'>;
+  /** Largest packet field accepted from a learner (jute.maxbuffer + extrasize). */
+  readonly lengthMax?: number;
+}
+
+export type LeaderEnd =
+  | { readonly kind: 'abdicated' | 'stopped' | 'failed'; readonly reason: string }
+  /** The disk failed: the reference exits the process. */
+  | { readonly kind: 'fatal'; readonly exitCode: number; readonly reason: string };
+
+/** The reference's BufferStats for proposals (`Proposal sizes last/min/max`): -1 before the first. */
+export interface ProposalSizes {
+  last: number;
+  min: number;
+  max: number;
+}
+
+export class LeaderRunner {
+  readonly machine: ZabLeader;
+  private readonly log: Logger;
+  private readonly stepper: Stepper<LeaderInput, LeaderOutput>;
+  private server: Server | null = null;
+  private readonly conns = new Map<ConnId, QuorumSocket>();
+  private nextConn = 1;
+  private endResolve!: (e: LeaderEnd) => void;
+  readonly ended: Promise<LeaderEnd>;
+  private over = false;
+  /** The zxid the client pipeline took last (it numbers txns before they reach the machine). */
+  private lastAssigned: Zxid = -1n;
+  readonly proposalSizes: ProposalSizes = { last: -1, min: -1, max: -1 };
+  servingSinceMs: number | null = null;
+
+  constructor(private readonly o: LeaderRunnerOptions) {
+    this.log = o.log.child({ component: 'leader' });
+    this.machine = new ZabLeader({ ...o.machine, nowMs: monotonicNowMs() });
+    this.ended = new Promise((r) => (this.endResolve = r));
+    this.stepper = new Stepper<LeaderInput, LeaderOutput>(
+      this.machine,
+      (out) => this.execute(out),
+      (nowMs) => ({ type: 'tick', nowMs }),
+      (e) => this.end({ kind: 'failed', reason: `leader runtime error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
+    );
+  }
+
+  /** Binds the quorum port, then starts discovery (the leader proposes its own epoch first). */
+  async start(): Promise<void> {
+    const host = this.o.listenOnAllIPs === true ? '0.0.0.0' : this.o.listen.host;
+    const server = await listen(host, this.o.listen.port, (s) => this.accepted(s));
+    if (this.over) {
+      // Stopped while binding.
+      server.close();
+      return;
+    }
+    this.server = server;
+    this.log.info('leading: accepting learner connections', { address: `${host}:${this.o.listen.port}` });
+    this.stepper.run(this.machine.start());
+  }
+
+  /** The zxid the next client txn takes (the prep stage asks once per txn). */
+  nextZxid(): Zxid {
+    return this.lastAssigned + 1n;
+  }
+
+  /** A txn prepared by the client pipeline, numbered with nextZxid(). */
+  propose(txn: LoggedTxn): void {
+    if (txn.header.zxid <= this.lastAssigned) throw new RangeError(`proposal 0x${txn.header.zxid.toString(16)} is not above 0x${this.lastAssigned.toString(16)}`);
+    this.lastAssigned = txn.header.zxid;
+    const bytes = encodeTxn(txn);
+    const s = this.proposalSizes;
+    s.last = bytes.length;
+    if (s.min === -1 || bytes.length < s.min) s.min = bytes.length;
+    if (bytes.length > s.max) s.max = bytes.length;
+    this.stepper.input({ type: 'propose', txn: { zxid: txn.header.zxid, bytes, txn }, nowMs: monotonicNowMs() });
+  }
+
+  stop(reason: string): void {
+    this.end({ kind: 'stopped', reason });
+  }
+
+  private accepted(socket: Socket): void {
+    if (this.over) {
+      socket.destroy();
+      return;
+    }
+    const conn = this.nextConn++;
+    const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
+    this.conns.set(conn, qs);
+    this.log.info('learner connected', { conn, remote: qs.remote });
+    qs.start({
+      packet: (p) => this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() }),
+      closed: (reason) => {
+        if (this.conns.get(conn) !== qs) return;
+        this.conns.delete(conn);
+        this.log.info('learner connection closed', { conn, reason });
+        this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
+      },
+    });
+    this.stepper.input({ type: 'connected', conn, nowMs: monotonicNowMs() });
+  }
+
+  private execute(out: LeaderOutput): void {
+    if (this.over) return;
+    switch (out.type) {
+      case 'send':
+        this.conns.get(out.to)?.send(out.packet);
+        return;
+      case 'sendSnapshot':
+        this.sendSnapshot(out.to, out.zxid);
+        return;
+      case 'close': {
+        const qs = this.conns.get(out.conn);
+        this.log.warn('dropping learner', { conn: out.conn, reason: out.reason });
+        this.conns.delete(out.conn);
+        qs?.close(out.reason);
+        return;
+      }
+      case 'persistTxns': {
+        const { token, txns } = out;
+        this.o.disk
+          .append(`log ${txns.map((t) => t.zxid.toString(16)).join(',')}`, () => this.o.host.persistTxns(txns))
+          .then(() => this.stepper.input({ type: 'persisted', token, nowMs: monotonicNowMs() }), (e: unknown) => this.diskFailed(e));
+        return;
+      }
+      case 'persistEpoch': {
+        const { token, which, epoch } = out;
+        this.o.disk
+          .barrier(`${which}Epoch=${epoch}`, () => this.o.host.persistEpoch(which, epoch))
+          .then(() => this.stepper.input({ type: 'persisted', token, nowMs: monotonicNowMs() }), (e: unknown) => this.diskFailed(e));
+        return;
+      }
+      case 'applyCommitted':
+        this.o.host.applyCommitted(out.txn);
+        return;
+      case 'log':
+        this.log[out.level](out.message);
+        return;
+      case 'learnerIdentified':
+        this.log.info('learner identified', { conn: out.conn, learner: String(out.sid), observer: out.observer });
+        return;
+      case 'learnerSyncPlanned':
+        this.log.info('syncing learner', { learner: String(out.sid), kind: out.plan.kind, zxid: out.plan.zxid, reason: out.plan.reason, proposals: out.plan.proposalCount });
+        return;
+      case 'serve':
+        this.lastAssigned = out.zxid;
+        this.servingSinceMs = Date.now();
+        this.log.info('leader serving', { epoch: String(out.epoch), zxid: out.zxid });
+        this.o.host.serve(out.epoch, out.zxid, this);
+        return;
+      case 'learnerRequest':
+        // A learner's sync needs no txn: the leader answers it once what is proposed commits.
+        if (out.request.opType === OpCode.sync) this.stepper.input({ type: 'learnerSync', conn: out.conn, nowMs: monotonicNowMs() });
+        else this.o.host.learnerRequest(out.sid, out.request);
+        return;
+      case 'touchSessions':
+        this.o.host.touchSessions(out.sid, out.sessions);
+        return;
+      case 'revalidateSession': {
+        const valid = this.o.host.revalidateSession(out.sid, out.sessionId, out.timeoutMs);
+        this.stepper.input({ type: 'sessionRevalidated', conn: out.conn, sessionId: out.sessionId, valid, nowMs: monotonicNowMs() });
+        return;
+      }
+      case 'abdicate':
+        this.end({ kind: 'abdicated', reason: out.reason });
+        return;
+    }
+  }
+
+  /**
+   * The SNAP packet went out just before this: stream the tree right behind it. The tree is at
+   * the SNAP zxid now (commits are applied as the machine emits them); it may move on while the
+   * stream is written, which the learner tolerates (later PROPOSAL/COMMIT pairs re-apply).
+   */
+  private sendSnapshot(conn: ConnId, zxid: Zxid): void {
+    const qs = this.conns.get(conn);
+    const at = this.o.host.lastProcessedZxid();
+    if (at !== zxid) this.log.warn('SNAP zxid differs from the tree', { conn, snapZxid: zxid, treeZxid: at });
+    if (qs === undefined) {
+      this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() });
+      return;
+    }
+    const chunks = snapStreamChunks(this.o.host.snapshotSource());
+    qs.sendRaw(chunks).then(
+      () => this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() }),
+      (e: unknown) => qs.close(`SNAP stream failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  private diskFailed(e: unknown): void {
+    this.end({ kind: 'fatal', exitCode: 1, reason: `disk write failed: ${e instanceof Error ? e.message : String(e)}` });
+  }
+
+  private end(e: LeaderEnd): void {
+    if (this.over) return;
+    this.over = true;
+    this.stepper.stop();
+    (e.kind === 'failed' || e.kind === 'fatal' ? this.log.error : this.log.info).call(this.log, 'leading ended', { kind: e.kind, reason: e.reason });
+    for (const qs of this.conns.values()) qs.close('leader shutting down');
+    this.conns.clear();
+    // The listening socket closes now; learner sockets finish on their own (QuorumSocket.close).
+    this.server?.close();
+    this.server = null;
+    this.endResolve(e);
+  }
+
+  /** For logs: one line per learner. */
+  describe(): string {
+    return this.machine.learners().map((l) => `${String(l.sid)}:${l.phase}`).join(' ');
+  }
+}
+
+function listen(host: string, port: number, onConnection: (s: Socket) => void): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(onConnection);
+    const fail = (e: Error): void => {
+      server.close();
+      reject(e);
+    };
+    server.once('error', fail);
+    server.listen({ host, port }, () => {
+      server.off('error', fail);
+      server.on('error', () => undefined);
+      resolve(server);
+    });
+  });
+}
