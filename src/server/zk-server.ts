@@ -258,8 +258,13 @@ export class ZkServer implements ConnectionHost {
       try {
         zk.admin = await AdminServer.start(options.admin, zkServerSource(zk), log);
       } catch (e) {
-        await zk.stop();
-        throw e;
+        // A quorum peer in the reference (QuorumPeer.start) only warns and goes on without it.
+        if (quorum !== null) {
+          log.warn('problem starting the AdminServer; going on without it', { error: e instanceof Error ? e.message : String(e) });
+        } else {
+          await zk.stop();
+          throw e;
+        }
       }
     }
     await new Promise<void>((resolve, reject) => {
