@@ -22,6 +22,11 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface GeneratorConfig {
   port: number;
+  /**
+   * Ensembles: the members' client ports. Sessions are dealt round-robin over them (setup and the
+   * admin session stay on `port`), and the load starts once every port sees the setup's last node.
+   */
+  ports?: number[];
   scenario: ScenarioName;
   sessions: number;
   depth: number;
@@ -54,13 +59,30 @@ function out(line: string): void {
   process.stdout.write(line + '\n');
 }
 
-async function connectAll(port: number, n: number, parallel = 64): Promise<Session[]> {
+async function connectAll(port: number | number[], n: number, parallel = 64): Promise<Session[]> {
+  const ports = typeof port === 'number' ? [port] : port;
   const sessions: Session[] = [];
   for (let i = 0; i < n; i += parallel) {
-    const batch = await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, () => Session.connect(port)));
+    const batch = await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, (_v, k) => Session.connect(ports[(i + k) % ports.length]!)));
     sessions.push(...batch);
   }
   return sessions;
+}
+
+/**
+ * Ensembles: a follower may not have applied the setup yet. A marker created last on the admin
+ * session is polled (10 ms apart, 30 s bound) from every session until each one sees it.
+ */
+async function caughtUp(admin: Session, sessions: Session[]): Promise<void> {
+  await must(admin, Frames.create('/bench/ready', Buffer.alloc(0)), 'create /bench/ready', [0, -110]);
+  const probe = Frames.exists('/bench/ready');
+  const deadline = Date.now() + 30_000;
+  for (const s of sessions) {
+    while ((await s.call(probe)).err !== 0) {
+      if (Date.now() > deadline) throw new Error('a member did not catch up with the setup within 30 s');
+      await sleep(10);
+    }
+  }
 }
 
 async function must(s: Session, f: Buffer, what: string, okErrs: number[] = [0]): Promise<void> {
@@ -177,7 +199,7 @@ async function main(): Promise<void> {
   } else if (sc === 'watchFanout') {
     await watchFanout(cfg, admin);
   } else {
-    const sessions = await connectAll(cfg.port, cfg.sessions);
+    const sessions = await connectAll(cfg.ports ?? cfg.port, cfg.sessions);
     let next: (s: Session) => Buffer;
     if (sc === 'create') {
       const f = Frames.create('/bench/c-', data, CreateMode.persistentSequential);
@@ -218,6 +240,7 @@ async function main(): Promise<void> {
     } else {
       throw new Error(`unknown scenario ${String(sc)}`);
     }
+    if (cfg.ports !== undefined) await caughtUp(admin, sessions);
     await pipelined(cfg, sessions, next);
     await Promise.all(sessions.map((s) => s.close()));
   }
