@@ -4,7 +4,7 @@
 // a quorum member serves clients only after an election and a sync, which the test may be probing.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, JAVA_CLASSPATH } from './java-server';
@@ -124,7 +124,11 @@ export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Prom
         return null;
       }
     },
-    stop: (graceMs = 10_000) => stopChild(child, graceMs),
+    // The config directory is ours alone (the dataDir may be the caller's): removed once stopped.
+    stop: async (graceMs = 10_000) => {
+      await stopChild(child, graceMs);
+      rmSync(confDir, { recursive: true, force: true });
+    },
   };
   // Ready once the election listener is bound (logged at info); a bad config exits before that.
   if ((opts.logLevel ?? 'info') !== 'warn') {
