@@ -161,9 +161,9 @@ function processMulti(
     if (failed && sub.type !== OpCode.error) {
       body = { type: OpCode.error, txn: { err: postFailed ? ErrCode.RUNTIMEINCONSISTENCY : ErrCode.OK } };
     }
-    const subHeader: TxnHeader = { clientId: header.clientId, cxid: header.cxid, zxid: header.zxid, time: header.time, type: body.type };
     const subRc = new Outcome(body.type);
-    processTxn(tree, subHeader, body, subRc, triggers);
+    // The multi's own header serves its sub-txns: processTxn reads clientId, zxid and time only.
+    processTxn(tree, header, body, subRc, triggers);
     rc.multi.push(subRc);
     if (subRc.err !== ErrCode.OK && rc.err === ErrCode.OK) rc.err = subRc.err;
   }

@@ -23,6 +23,15 @@ export function packData(data: Buffer | null): NodeData {
   return own;
 }
 
+/** packData of `src[at, at + len)` (len -1: null) without a Buffer for the slice. */
+export function packDataFrom(src: Buffer, at: number, len: number): NodeData {
+  if (len < 0) return null;
+  if (len <= STRING_DATA_BYTES_MAX) return src.toString('latin1', at, at + len);
+  const own = Buffer.allocUnsafeSlow(len);
+  src.copy(own, 0, at, at + len);
+  return own;
+}
+
 export function unpackData(data: NodeData): Buffer | null {
   if (data === null) return null;
   return typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
@@ -120,6 +129,13 @@ export class StatStore {
   private readonly slabs: Buffer[] = [];
   private readonly free: number[] = [];
   private next = 0;
+  // setLong's two most recent values and their unsigned 32-bit halves.
+  private memoA = 0n;
+  private memoAHigh = 0;
+  private memoALow = 0;
+  private memoB = 0n;
+  private memoBHigh = 0;
+  private memoBLow = 0;
 
   /** A zeroed slot. */
   alloc(): number {
@@ -147,7 +163,31 @@ export class StatStore {
   }
 
   setLong(slot: number, f: LongField, v: bigint): void {
-    this.slab(slot).writeBigInt64BE(BigInt.asIntN(64, v), this.offset(slot) + F[f]);
+    // A txn writes the same zxid and time into several fields and nodes (a multi: into every
+    // node it touches): the last two values' halves are kept, so most writes skip bigint math.
+    let hi: number;
+    let lo: number;
+    if (v === this.memoA) {
+      hi = this.memoAHigh;
+      lo = this.memoALow;
+    } else if (v === this.memoB) {
+      hi = this.memoBHigh;
+      lo = this.memoBLow;
+    } else {
+      const u = BigInt.asUintN(64, v);
+      hi = Number(u >> 32n);
+      lo = Number(u & 0xffffffffn);
+      this.memoB = this.memoA;
+      this.memoBHigh = this.memoAHigh;
+      this.memoBLow = this.memoALow;
+      this.memoA = v;
+      this.memoAHigh = hi;
+      this.memoALow = lo;
+    }
+    const b = this.slab(slot);
+    const o = this.offset(slot) + F[f];
+    b.writeUInt32BE(hi, o);
+    b.writeUInt32BE(lo, o + 4);
   }
 
   getInt(slot: number, f: IntField): number {
@@ -203,6 +243,27 @@ export class StatStore {
     b.writeInt32BE(s.cversion | 0, o + F.cversion);
     b.writeInt32BE(s.aversion | 0, o + F.aversion);
     b.writeBigInt64BE(BigInt.asIntN(64, s.ephemeralOwner), o + F.ephemeralOwner);
+  }
+
+  /**
+   * Fills a slot from a StatPersisted as jute encodes it (60 bytes at `at` in `src`: czxid, mzxid,
+   * ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid, big-endian) without making
+   * a bigint: the same fields, only pzxid sits third in the slot. The snapshot load's hot path.
+   */
+  writeEncoded(slot: number, src: Buffer, at: number): void {
+    const b = this.slab(slot);
+    const o = this.offset(slot);
+    let i = 0;
+    for (; i < 16; i++) b[o + i] = src[at + i]!; // czxid, mzxid
+    for (; i < 24; i++) b[o + i] = src[at + 36 + i]!; // pzxid (file bytes 52..60)
+    for (; i < 60; i++) b[o + i] = src[at + i - 8]!; // ctime .. ephemeralOwner (file bytes 16..52)
+  }
+
+  /** True when the slot's ephemeralOwner is 0 (most nodes), read without a bigint. */
+  ownerIsZero(slot: number): boolean {
+    const b = this.slab(slot);
+    const o = this.offset(slot) + F.ephemeralOwner;
+    return b.readInt32BE(o) === 0 && b.readInt32BE(o + 4) === 0;
   }
 
   private offset(slot: number): number {
