@@ -131,6 +131,7 @@ async function loadNewestSnapshot(
       session: (id: bigint, timeoutMs: number) => void fileSessions.set(id, timeoutMs),
       aclEntry: loader.aclEntry.bind(loader),
       node: loader.node.bind(loader),
+      encodedNode: loader.encodedNode.bind(loader),
       digest: loader.digest.bind(loader),
     };
     try {

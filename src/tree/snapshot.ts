@@ -5,10 +5,11 @@
 // purges unused ACLs and remembers the file's digest for the replay check.
 
 import type { AclCacheEntry, DataNode, ZxidDigest } from '../protocol/generated';
-import type { SnapshotNode, SnapshotSink, SnapshotSource } from '../persistence/snapshot-contract';
+import type { SnapshotNode, SnapshotSource } from '../persistence/snapshot-contract';
+import type { EncodedNodeSink } from '../persistence/snapshot/parser';
 import type { DataTree } from './data-tree';
 import { ROOT_PATH } from './paths';
-import { packData, unpackData } from './znode';
+import { packData, packDataFrom, unpackData } from './znode';
 
 export class SnapshotTreeError extends Error {
   override readonly name = 'SnapshotTreeError';
@@ -57,7 +58,7 @@ function readNode(tree: DataTree, path: string): { item: SnapshotNode; children:
 }
 
 /** Builds a tree from a snapshot's sections; `finish()` returns it. */
-export class DataTreeLoader implements SnapshotSink {
+export class DataTreeLoader implements EncodedNodeSink {
   readonly sessions = new Map<bigint, number>();
   private readonly tree: DataTree;
   private fileDigest: ZxidDigest | null = null;
@@ -79,6 +80,12 @@ export class DataTreeLoader implements SnapshotSink {
 
   node(path: string, node: DataNode): void {
     const ok = this.tree.loadNode(path, packData(node.data), Number(node.acl), node.stat);
+    if (!ok) throw new SnapshotTreeError(`invalid data tree: no parent for ${JSON.stringify(path)}`);
+  }
+
+  /** node() for the parser's encoded form: no DataNode, data Buffer or stat bigints per node. */
+  encodedNode(path: string, buf: Buffer, pathAt: number, dataAt: number, dataLen: number, aclIndex: number, statAt: number): void {
+    const ok = this.tree.loadEncodedNode(path, packDataFrom(buf, dataAt, dataLen), aclIndex, buf, pathAt, dataAt, dataLen, statAt);
     if (!ok) throw new SnapshotTreeError(`invalid data tree: no parent for ${JSON.stringify(path)}`);
   }
 

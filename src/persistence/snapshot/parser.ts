@@ -24,6 +24,24 @@ import {
 } from './format';
 import type { SerializeMode } from './serializer';
 
+/**
+ * A sink that also takes nodes as their encoded bytes, skipping the DataNode object, the data copy
+ * and the stat's bigints (the parser calls encodedNode instead of node when it is present). The
+ * buffer is only valid during the call: keep nothing that views it.
+ */
+export interface EncodedNodeSink extends SnapshotSink {
+  /**
+   * The path's UTF-8 bytes are `buf[pathAt, dataAt - 4)`. `dataLen` is -1 for null data, else the
+   * data is `buf[dataAt, dataAt + dataLen)`; the ACL index (a long) is `aclIndex` and the 60-byte
+   * encoded StatPersisted starts at `statAt`.
+   */
+  encodedNode(path: string, buf: Buffer, pathAt: number, dataAt: number, dataLen: number, aclIndex: number, statAt: number): void;
+}
+
+function hasEncodedNode(sink: SnapshotSink): sink is EncodedNodeSink {
+  return typeof (sink as Partial<EncodedNodeSink>).encodedNode === 'function';
+}
+
 export interface ParserOptions {
   /** Longest string or buffer accepted (jute.maxbuffer + extra). Default 2 x 0xfffff. */
   lengthMax?: number;
@@ -65,6 +83,7 @@ export class SnapshotParser {
   private need = 1;
   private remaining = 0;
   private readonly ancestors: string[] = [];
+  private readonly encodedSink: EncodedNodeSink | null;
   private readonly lengthMax: number;
   private readonly file: string | undefined;
   private readonly result: ParseResult = {
@@ -81,6 +100,7 @@ export class SnapshotParser {
     private readonly mode: SerializeMode,
     opts: ParserOptions = {},
   ) {
+    this.encodedSink = hasEncodedNode(sink) ? sink : null;
     this.phase = mode === 'file' ? 'header' : 'sessionCount';
     this.lengthMax = opts.lengthMax ?? SNAPSHOT_LENGTH_MAX_DEFAULT;
     this.file = opts.file;
@@ -298,6 +318,15 @@ export class SnapshotParser {
 
     const path = b.toString('utf8', start + 4, dataAt);
     this.checkPlacement(path, start);
+    let p = dataAt + 4 + dataLen;
+    const enc = this.encodedSink;
+    if (enc !== null) {
+      // hi * 2^32 + lo rounds once, as Number(bigint) does.
+      const acl = b.readInt32BE(p) * 0x100000000 + b.readUInt32BE(p + 4);
+      enc.encodedNode(path, b, start + 4, dataAt + 4, rawDataLen === -1 ? -1 : dataLen, acl, p + 8);
+      this.result.nodes++;
+      return total;
+    }
     let data: Buffer | null = null;
     if (rawDataLen !== -1) {
       // A copy: the sink keeps it, and a view would pin this whole input chunk.
@@ -305,7 +334,6 @@ export class SnapshotParser {
       b.copy(data, 0, dataAt + 4, dataAt + 4 + dataLen);
     }
     const v = this.view;
-    let p = dataAt + 4 + dataLen;
     const acl = v.getBigInt64(p);
     p += 8;
     const stat: StatPersisted = {
@@ -334,10 +362,14 @@ export class SnapshotParser {
     }
     const slash = path.lastIndexOf('/');
     if (slash < 0) throw this.corrupt('BAD_PATH', `invalid node path "${path}"`, this.base + at);
-    const parent = path.slice(0, slash);
-    while (stack.length > 0 && stack[stack.length - 1] !== parent) stack.pop();
+    // The parent is path[0, slash): compared in place, no slice per node.
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.length === slash && path.startsWith(top)) break;
+      stack.pop();
+    }
     if (stack.length === 0) {
-      throw this.corrupt('MISSING_PARENT', `invalid data tree, unable to find parent ${parent} of path ${path}`, this.base + at);
+      throw this.corrupt('MISSING_PARENT', `invalid data tree, unable to find parent ${path.slice(0, slash)} of path ${path}`, this.base + at);
     }
     stack.push(path);
   }
