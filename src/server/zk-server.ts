@@ -37,7 +37,6 @@ import { AdminServer, zkServerSource } from '../admin';
 
 const PING_XID = -2;
 const AUTH_XID = -4;
-const SET_WATCHES_XID = -8;
 const NO_BODY = Buffer.alloc(0);
 
 interface SubmitHooks {
@@ -682,7 +681,10 @@ export class ZkServer implements ConnectionHost {
           if (this.track) this.notified(eventBytes(ev.path));
           conn.sendEvent(ev.type, ev.path);
         }
-        this.reply(conn, SET_WATCHES_XID, out.err, null);
+        // The reply echoes the request's xid, as FinalRequestProcessor: the 3.8 Java client
+        // renumbers its SetWatches packet (-8) with an ordinary xid when it writes it, and drops
+        // the connection ("Xid out of order") if the reply carries -8 instead.
+        this.reply(conn, req.cxid, out.err, null);
         return;
       }
       default: {
