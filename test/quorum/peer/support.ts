@@ -111,13 +111,27 @@ export class TestEnsemble {
     await p?.stop();
   }
 
-  /** Waits until the running members serve, one of them as leader; returns the leader's sid. */
+  /**
+   * Waits until the running members serve, exactly one of them as leader; returns the leader's sid.
+   * Re-checked at every state change of any member: right after a leader stops, its followers
+   * still serve for a moment before they notice, so "all serving" alone is not settled.
+   */
   async settled(timeoutMs = 20_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    for (const m of this.running()) await m.peer!.waitFor('serving', (p) => p.serving, Math.max(1, deadline - Date.now()));
-    const leaders = this.running().filter((m) => m.peer!.state === 'LEADING');
-    if (leaders.length !== 1) throw new Error(`expected one leader, got ${leaders.map((l) => l.sid).join(',') || 'none'}`);
-    return leaders[0]!.sid;
+    for (;;) {
+      const running = this.running();
+      const leaders = running.filter((m) => m.peer!.state === 'LEADING');
+      if (leaders.length === 1 && running.every((m) => m.peer!.serving)) return leaders[0]!.sid;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const states = running.map((m) => `${m.sid}:${m.peer!.state}${m.peer!.serving ? '/serving' : ''}`).join(' ');
+        throw new Error(`expected one leader and every member serving within ${timeoutMs} ms, got ${states}`);
+      }
+      const now = running.map((m) => ({ p: m.peer!, state: m.peer!.state, serving: m.peer!.serving }));
+      const changes = now.map(({ p, state, serving }) => p.waitFor('a state change', (q) => q.state !== state || q.serving !== serving, left));
+      for (const c of changes) c.catch(() => undefined);
+      await Promise.any(changes).catch(() => undefined);
+    }
   }
 
   async client(sid: number, opts: Parameters<typeof ZkTestClient.connect>[2] = {}): Promise<ZkTestClient> {
