@@ -8,41 +8,17 @@ import test from 'ava';
 import { CreateRequest, CreateResponse, GetChildrenRequest, GetChildrenResponse, GetDataRequest, GetDataResponse, SyncRequest, SyncResponse } from '../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { ZkTestClient } from '../../test/support/zk-client';
-import { LOOPBACK, planEnsemble } from '../support/java-ensemble';
+import { LOOPBACK } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
-import { settled, startJavaMember, startZktsQuorumMember, type Member } from './ensemble-support';
+import { settled, startLayout, type Kind, type Member } from './ensemble-support';
 
 const OPEN_ACL = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
-type Kind = 'java' | 'zkts';
 const BENIGN = /tries=\d+, remaining init limit=\d+, connecting to/;
 const ELECTION_CHURN = /QuorumCnxManager - Connection broken for id \d+/;
 
 /** Lines in a Java member's log that mean something went wrong between the members. */
 const JAVA_TROUBLE = /digest mismatch|Digest (?:value|mismatch)|Unexpected exception|Exception when following|Exception while|Got unexpected packet|Unknown packet type|BufferUnderflow|EOFException|Committing zxid .* but next pending|ERROR \[/i;
-
-/**
- * Starts the highest sid first: alone it cannot elect anyone, so whichever member joins it next
- * forms a quorum with it and it leads (equal histories, highest sid), however long the other
- * processes take to start.
- */
-async function startLayout(kinds: Record<number, Kind>, observers: readonly number[] = []): Promise<Member[]> {
-  // The highest participant first (an observer never leads).
-  const sids = Object.keys(kinds).map(Number).sort((a, b) => (observers.includes(a) ? 1 : 0) - (observers.includes(b) ? 1 : 0) || b - a);
-  const plan = await planEnsemble(sids, observers);
-  const members: Member[] = [];
-  const start = async (sid: number): Promise<void> => {
-    members.push(kinds[sid] === 'java' ? await startJavaMember(sid, plan) : await startZktsQuorumMember({ myId: sid, members: plan }));
-  };
-  try {
-    await start(sids[0]!);
-    await Promise.all(sids.slice(1).map(start));
-  } catch (e) {
-    await Promise.all(members.map((m) => m.stop()));
-    throw e;
-  }
-  return members.sort((a, b) => a.sid - b.sid);
-}
 
 async function exercise(t: import('ava').ExecutionContext, members: Member[]): Promise<void> {
   const clients = new Map<number, ZkTestClient>();

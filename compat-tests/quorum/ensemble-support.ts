@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LOOPBACK, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
+import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -164,4 +164,29 @@ async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
     child.kill('SIGKILL');
     await exited(child, 10_000);
   }
+}
+
+export type Kind = 'java' | 'zkts';
+
+/**
+ * Starts the highest sid first: alone it cannot elect anyone, so whichever member joins it next
+ * forms a quorum with it and it leads (equal histories, highest sid), however long the other
+ * processes take to start.
+ */
+export async function startLayout(kinds: Record<number, Kind>, observers: readonly number[] = []): Promise<Member[]> {
+  // The highest participant first (an observer never leads).
+  const sids = Object.keys(kinds).map(Number).sort((a, b) => (observers.includes(a) ? 1 : 0) - (observers.includes(b) ? 1 : 0) || b - a);
+  const plan = await planEnsemble(sids, observers);
+  const members: Member[] = [];
+  const start = async (sid: number): Promise<void> => {
+    members.push(kinds[sid] === 'java' ? await startJavaMember(sid, plan) : await startZktsQuorumMember({ myId: sid, members: plan }));
+  };
+  try {
+    await start(sids[0]!);
+    await Promise.all(sids.slice(1).map(start));
+  } catch (e) {
+    await Promise.all(members.map((m) => m.stop()));
+    throw e;
+  }
+  return members.sort((a, b) => a.sid - b.sid);
 }

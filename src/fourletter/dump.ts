@@ -5,12 +5,20 @@ import { ZK_NOT_SERVING, hex, type CommandContext } from './view';
 
 export function dump({ view }: CommandContext): string {
   if (!view.serving) return `${ZK_NOT_SERVING}\n`;
-  const buckets = view.sessionBuckets();
-  const size = buckets.reduce((n, b) => n + b.elements.length, 0);
-  const out = ['SessionTracker dump:', `Session Sets (${buckets.length})/(${size}):`];
-  for (const b of buckets) {
-    out.push(`${b.elements.length} expire at ${javaDateToString(BigInt(b.expiresAtMs))}:`);
-    for (const id of b.elements) out.push(`\t0x${hex(id)}`);
+  const out = ['SessionTracker dump:'];
+  if (view.mode === 'follower' || view.mode === 'observer') {
+    // A learner's tracker (LearnerSessionTracker) lists the global sessions it serves, by id.
+    const sessions = view.localSessions();
+    out.push(`Global Sessions(${sessions.length}):`);
+    for (const [id, timeoutMs] of sessions) out.push(`0x${hex(id)}\t${timeoutMs}ms`);
+  } else {
+    const buckets = view.sessionBuckets();
+    const size = buckets.reduce((n, b) => n + b.elements.length, 0);
+    out.push(`Session Sets (${buckets.length})/(${size}):`);
+    for (const b of buckets) {
+      out.push(`${b.elements.length} expire at ${javaDateToString(BigInt(b.expiresAtMs))}:`);
+      for (const id of b.elements) out.push(`\t0x${hex(id)}`);
+    }
   }
   const eph = view.ephemerals();
   out.push('ephemeral nodes dump:', `Sessions with Ephemerals (${eph.length}):`);

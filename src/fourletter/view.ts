@@ -97,6 +97,8 @@ export interface ServerView {
   connectionList(): ConnectionView[];
   /** Session expiry buckets, ascending (for `dump`). */
   sessionBuckets(): { expiresAtMs: number; elements: bigint[] }[];
+  /** Sessions connected through this server with their timeouts, ascending (a learner's `dump`). */
+  localSessions(): [bigint, number][];
   /** Sessions holding ephemerals, with their paths (for `dump`). */
   ephemerals(): [bigint, string[]][];
   /** `wchs`: the data-watch table only. */

@@ -982,6 +982,7 @@ export class ZkServer implements ConnectionHost {
       },
       connectionList: () => [...this.connections].map((c) => this.connectionView(c)),
       sessionBuckets: () => this.sessions.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })),
+      localSessions: () => [...this.bySession.entries()].map(([id, conn]) => [id, conn.timeoutMs] as [bigint, number]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
       ephemerals: () => this.db.tree.sessionsWithEphemerals().map((id) => [id, this.db.tree.getEphemerals(id)] as [bigint, string[]]),
       watchSummary: () => this.watches.summary(),
       watchesByConnection: () => this.watches.dataWatchesByWatcher().map(([w, paths]) => [sessionOf(w), paths] as [bigint, string[]]),
