@@ -30,18 +30,8 @@ import {
   putBuffer,
 } from '../../src/protocol/fast-codec';
 import { JuteDecodeError, writeBuffer, type JuteCodec } from '../../src/protocol/jute/runtime';
+import { prng as rng } from '../support/prng';
 
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Code units from every encoding class: ASCII (NUL included), 2-byte, 3-byte, high and low surrogates.
 const UNIT_POOLS: Array<[number, number]> = [

@@ -11,19 +11,10 @@ import { OpCode } from '../../src/protocol/opcodes';
 import { encodeSubTxn, type LoggedTxn, type SubTxnBody, type TxnBody } from '../../src/persistence/txn';
 import { getChildren2Body, getChildrenBody, getDataBody, statBody } from '../../src/server/read-replies';
 import { CONTAINER_EPHEMERAL_OWNER, DataTree, childNameOf, parentOf, ttlToEphemeralOwner } from '../../src/tree';
+import { prng as rng } from '../support/prng';
 
 const OPEN: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = ['a', 'b', 'child-0001', 'é', '日本', '😀', 'x\ud800', 'n0', 'n1', 'n2', 'long-name-'.repeat(5)];
 

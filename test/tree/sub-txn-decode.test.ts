@@ -7,17 +7,8 @@ import { OpCode } from '../../src/protocol/opcodes';
 import { JuteDecodeError } from '../../src/protocol/jute/runtime';
 import { type SubTxnBody, decodeSubTxn, encodeSubTxn } from '../../src/persistence/txn';
 import { decodeSubTxnFast } from '../../src/tree/sub-txn-decode';
+import { prng as rng } from '../support/prng';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function outcome(f: () => unknown): unknown {
   try {
