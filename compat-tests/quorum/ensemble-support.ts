@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
+import { stopChild } from '../support/process';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const ZKTS_BIN = join(REPO_ROOT, 'bin', 'zkts');
@@ -144,26 +145,6 @@ function waitForText(child: ChildProcess, text: () => string, waiters: Set<() =>
     waiters.add(check);
     check();
   });
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((res) => {
-    const t = setTimeout(() => res(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      res(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (!(await exited(child, graceMs))) {
-    child.kill('SIGKILL');
-    await exited(child, 10_000);
-  }
 }
 
 export type Kind = 'java' | 'zkts';

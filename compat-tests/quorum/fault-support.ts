@@ -3,7 +3,7 @@
 // SIGCONT), and reads of each member's own copy of the data. Every process is stopped by its pid;
 // every wait has a bound.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { ZkTestClient } from '../../test/support/zk-client';
 import { JAVA_CLIENT_CLASSPATH, runProcess } from '../standalone/clients/support';
 import { LOOPBACK, serverLine, type EnsembleMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
+import { stopChild } from '../support/process';
 import { REPO_ROOT, until, type Member } from './ensemble-support';
 
 // The writer: one Curator client on every member's client port, creating sequential children of
@@ -265,27 +266,6 @@ async function srvrMode(port: number): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((res) => {
-    const t = setTimeout(() => res(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      res(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  if (graceMs > 0) {
-    child.kill('SIGTERM');
-    if (await exited(child, graceMs)) return;
-  }
-  child.kill('SIGKILL');
-  await exited(child, 10_000);
 }
 
 /** Bounds a promise (a request to a server that may never answer). */

@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, JAVA_CLASSPATH } from './java-server';
+import { stopChild } from './process';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -171,22 +172,3 @@ function tail(s: string): string {
   return s.length > 6000 ? `…${s.slice(-6000)}` : s;
 }
 
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (!(await exited(child, graceMs))) {
-    child.kill('SIGKILL');
-    await exited(child, 10_000);
-  }
-}
