@@ -1,11 +1,10 @@
-// Known failures: bugs the simulation found in the peer runtime's choices (src/quorum/peer), not
-// in the election or Zab machines. The sweep runs with the proposed fixes (SIM_RUNTIME in
-// policy.ts); here one seed per bug shows the failure with today's choice (ZKTS_TODAY for that
-// one choice, an ava "known failure") and that the fix makes the same seed pass. Once the runtime
-// adopts a fix, ZKTS_TODAY changes, the `failing` test passes, and ava says so.
+// Regression seeds: bugs the simulation found in the peer runtime's choices (src/quorum/peer), not
+// in the election or Zab machines, and fixed there since. For each, one seed shows the failure
+// with the old choice (BEFORE_FIXES for that one choice, so the seed still exercises the bug) and
+// passes with the runtime as it is (ZKTS_TODAY, which the sweep runs).
 
 import test from 'ava';
-import { SIM_RUNTIME, ZKTS_TODAY, type RuntimePolicy } from './policy';
+import { BEFORE_FIXES, SIM_RUNTIME, ZKTS_TODAY, type RuntimePolicy } from './policy';
 import { runSeed } from './world';
 
 interface KnownFailure {
@@ -41,21 +40,25 @@ const KNOWN: readonly KnownFailure[] = [
     story:
       'server 3 is SNAP-synced at 0x200000000 (13 txns, its log holds 11), snapshots and logs 0x200000001-2, loses the connection, comes back and gets TRUNC 0x10000000d: the snapshot labelled 0x200000000 is dropped, the reload from the log ends at 0x10000000b, and the sync goes on over the hole',
   },
+  {
+    seed: 74058,
+    choice: 'truncRequiresHistory',
+    kind: 'safety',
+    violation: /server 1 \(commit 0x200000001, epoch 2\) diverges from the committed history: position 20/,
+    story:
+      'server 1 is SNAP-synced at 0x200000000 (28 txns), then gets TRUNC 0x10000001c: the reload from the log ends at 0x100000014, and without the fix the sync goes on over the hole',
+  },
 ];
 
-function today(k: KnownFailure): RuntimePolicy {
-  return { ...SIM_RUNTIME, [k.choice]: ZKTS_TODAY[k.choice] };
+function before(k: KnownFailure): RuntimePolicy {
+  return { ...SIM_RUNTIME, [k.choice]: BEFORE_FIXES[k.choice] };
 }
 
 for (const k of KNOWN) {
-  test.failing(`known failure (${k.choice}), seed ${k.seed}: ${k.story}`, (t) => {
-    const r = runSeed(k.seed, { policy: today(k) });
-    t.deepEqual(r.violations.map((v) => v.message), []);
-  });
-
-  test(`seed ${k.seed} fails as described with today's ${k.choice} and passes with the fix`, (t) => {
-    const bad = runSeed(k.seed, { policy: today(k) }).violations.filter((v) => v.kind === k.kind);
+  test(`seed ${k.seed} fails as described without the ${k.choice} fix and passes with today's runtime: ${k.story}`, (t) => {
+    t.true(ZKTS_TODAY[k.choice], 'the runtime has the fix');
+    const bad = runSeed(k.seed, { policy: before(k) }).violations.filter((v) => v.kind === k.kind);
     t.regex(bad[0]?.message ?? 'no violation', k.violation);
-    t.deepEqual(runSeed(k.seed).violations.map((v) => v.message), []);
+    t.deepEqual(runSeed(k.seed, { policy: ZKTS_TODAY }).violations.map((v) => v.message), []);
   });
 }

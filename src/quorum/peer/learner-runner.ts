@@ -21,8 +21,8 @@ import { monotonicNowMs, Stepper } from './stepper';
 export interface LearnerHost {
   persistTxns(txns: readonly ZabTxn[]): Promise<void>;
   persistEpoch(which: 'accepted' | 'current', epoch: bigint): Promise<void>;
-  /** TRUNC: cut the txn log after `zxid` and reload the database from disk. */
-  truncateLog(zxid: Zxid): Promise<void>;
+  /** TRUNC: cut the txn log after `zxid` and reload the database from disk; resolves to the zxid the reload reached. */
+  truncateLog(zxid: Zxid): Promise<Zxid>;
   /** Write a snapshot of the tree (after a SNAP or TRUNC sync, at NEWLEADER). */
   takeSnapshot(sync: boolean): Promise<void>;
   /** A fresh tree loader for a SNAP stream (the database's tree options). */
@@ -63,6 +63,14 @@ export class LearnerRunner {
   private over = false;
   /** Set by a loadSnapshot output while its SNAP packet is being handled. */
   private snapshotWanted: { zxid: Zxid; token: Token } | null = null;
+  /**
+   * A SNAP stream became the database and no snapshot has made it durable yet (the NEWLEADER
+   * one). If the role ends so, the peer reloads from disk instead of keeping the tree, as the
+   * reference's Learner.shutdown -> zk.shutdown(true) does: a tree that exists only in memory
+   * must not vote or be synced by DIFF (which takes no snapshot), or a crash loses its history.
+   */
+  snapUnsaved = false;
+  private syncLimitTimeout = false;
 
   constructor(private readonly o: LearnerRunnerOptions) {
     this.log = o.log.child({ component: o.machine.kind, leader: String(o.leader.sid) });
@@ -88,6 +96,8 @@ export class LearnerRunner {
     this.stepper = stepper;
     const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
     this.qs = qs;
+    // Learner.connectToLeader: SO_TIMEOUT of initLimit ticks while syncing (syncLimit after NEWLEADER).
+    qs.setReadTimeout(this.o.machine.initLimit * this.o.machine.tickTimeMs);
     qs.start({
       packet: (p) => {
         stepper.input({ type: 'packet', packet: p, nowMs: monotonicNowMs() });
@@ -176,6 +186,7 @@ export class LearnerRunner {
     switch (out.type) {
       case 'send':
         this.qs?.send(out.packet);
+        this.afterNewLeader();
         return;
       case 'persistTxns': {
         const { token, txns } = out;
@@ -187,10 +198,13 @@ export class LearnerRunner {
         return;
       case 'truncateLog':
         this.log.warn('truncating the txn log to get in sync with the leader', { zxid: out.zxid });
-        this.disk('barrier', `truncate ${out.zxid.toString(16)}`, out.token, () => host.truncateLog(out.zxid));
+        this.truncate(out.zxid, out.token);
         return;
       case 'takeSnapshot':
-        this.disk('barrier', 'snapshot', out.token, () => host.takeSnapshot(out.sync));
+        this.disk('barrier', 'snapshot', out.token, async () => {
+          await host.takeSnapshot(out.sync);
+          this.snapUnsaved = false;
+        });
         return;
       case 'loadSnapshot':
         this.log.info('getting a snapshot from the leader', { zxid: out.zxid });
@@ -233,6 +247,41 @@ export class LearnerRunner {
     );
   }
 
+  /** Once NEWLEADER is acked the socket timeout drops to syncLimit ticks (Learner.syncWithLeader). */
+  private afterNewLeader(): void {
+    if (this.syncLimitTimeout) return;
+    const phase = this.machine?.phase;
+    if (phase !== 'awaitUptodate' && phase !== 'broadcast') return;
+    this.syncLimitTimeout = true;
+    this.qs?.setReadTimeout(this.o.machine.syncLimit * this.o.machine.tickTimeMs);
+  }
+
+  /**
+   * TRUNC: cut the log and reload. A reload that ends below the TRUNC zxid lost history the
+   * leader counts on (PeerStorage drops snapshots above the zxid, and the NEWLEADER snapshot of an
+   * earlier SNAP sync is labelled e:0 while holding only older txns that the log may not have):
+   * going on would serve a hole, so the learner disconnects and gets synced afresh.
+   */
+  private truncate(zxid: Zxid, token: Token): void {
+    let reached: Zxid | null = null;
+    this.o.disk
+      .barrier(`truncate ${zxid.toString(16)}`, async () => {
+        reached = await this.o.host.truncateLog(zxid);
+      })
+      .then(
+        () => {
+          if (this.over) return;
+          if (reached !== null && reached < zxid) {
+            this.end({ kind: 'disconnected', reason: `TRUNC to 0x${zxid.toString(16)} left the database at 0x${reached.toString(16)}: syncing again` });
+            return;
+          }
+          this.stepper?.input({ type: 'persisted', token, nowMs: monotonicNowMs() });
+        },
+        // The reference exits with 13 when a TRUNC is impossible.
+        (e: unknown) => this.end({ kind: 'fatal', exitCode: 13, reason: `truncate ${zxid.toString(16)} failed: ${e instanceof Error ? e.message : String(e)}` }),
+      );
+  }
+
   /**
    * After the SNAP packet, the tree follows inline: parse it as it arrives, then hand it to the
    * host (through the disk queue, since it replaces the database) and confirm the machine's token.
@@ -250,7 +299,10 @@ export class LearnerRunner {
         reader.end();
         const tree = loader.finish(wanted.zxid);
         this.log.info('snapshot received', { zxid: wanted.zxid, nodes: tree.nodeCount });
-        this.disk('barrier', `load snapshot ${wanted.zxid.toString(16)}`, wanted.token, () => this.o.host.adoptSnapshot(tree, loader.sessions, wanted.zxid));
+        this.disk('barrier', `load snapshot ${wanted.zxid.toString(16)}`, wanted.token, async () => {
+          await this.o.host.adoptSnapshot(tree, loader.sessions, wanted.zxid);
+          this.snapUnsaved = true;
+        });
         return rest;
       },
     };

@@ -108,12 +108,26 @@ export class PeerStorage {
     while (this.logged.length > 0 && this.logged[0]!.zxid <= t.zxid) this.logged.shift();
   }
 
-  /** TRUNC: cut the log after `zxid`, drop snapshots beyond it, and reload from disk. */
-  async truncateLog(zxid: Zxid): Promise<void> {
+  /**
+   * TRUNC: cut the log after `zxid`, drop snapshots beyond it, and reload from disk. Resolves to
+   * the zxid the reload reached, which the learner checks against `zxid` (it can end below it).
+   */
+  async truncateLog(zxid: Zxid): Promise<Zxid> {
     const dirs = this.db.restored.dirs;
     await this.db.close();
     truncateTxnLog(dirs.logDir, zxid, { logger: this.log });
     await this.dropSnapshotsAbove(zxid);
+    await this.reopen();
+    return this.tree.lastProcessedZxid;
+  }
+
+  /**
+   * A learner's role ended after a SNAP stream became the database but before a snapshot made it
+   * durable: drop the in-memory tree and load what is on disk (ZooKeeperServer.shutdown(true)
+   * clears the database; the next loadData reads the disk).
+   */
+  async reload(): Promise<void> {
+    await this.db.close();
     await this.reopen();
   }
 

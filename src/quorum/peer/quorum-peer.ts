@@ -205,6 +205,7 @@ export class QuorumPeer {
       this.setState(decision.state);
       const end = await this.runRole(decision);
       this.record(`${end.kind}: ${end.reason}`);
+      const learner = this.learnerRunner;
       this.leaderRunner = null;
       this.learnerRunner = null;
       this.zk.endServing(`${decision.state.toLowerCase()} ended: ${end.reason}`);
@@ -214,7 +215,13 @@ export class QuorumPeer {
         this.o.onFatal?.(end.exitCode, end.reason);
         return;
       }
-      this.storage.fastForward();
+      if (learner?.snapUnsaved === true) {
+        this.log.warn('the role ended before the SNAP it adopted was snapshotted: reloading the database from disk');
+        this.record('reloaded after an unsaved SNAP');
+        await this.storage.reload();
+      } else {
+        this.storage.fastForward();
+      }
       if (!this.stopping) this.election.driver.setPeerState('LOOKING');
     }
   }

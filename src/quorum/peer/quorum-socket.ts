@@ -28,6 +28,7 @@ export class QuorumSocket {
   private held: Buffer[] | null = null;
   private isClosed = false;
   private handlers: QuorumSocketHandlers | null = null;
+  private readTimeoutMs: number | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -56,6 +57,18 @@ export class QuorumSocket {
       const err = this.decoder.feed(chunk, (p) => (this.isClosed ? undefined : this.handlers!.packet(own(p))));
       if (err !== null) this.close(`bad quorum stream from ${this.remote}: ${err.message}`);
     });
+  }
+
+  /**
+   * Java's SO_TIMEOUT on the quorum socket: close the connection once nothing has come in (or
+   * gone out: Node's idle timer counts both) for `ms`. A learner blocked reading a SNAP stream
+   * asks its machine for no tick, so this is what ends a stream that stops arriving.
+   */
+  setReadTimeout(ms: number): void {
+    if (this.isClosed) return;
+    if (this.readTimeoutMs === null) this.socket.on('timeout', () => this.close(`no data from ${this.remote} within ${this.readTimeoutMs} ms`));
+    this.readTimeoutMs = ms;
+    this.socket.setTimeout(ms);
   }
 
   send(p: QuorumPacket): void {
@@ -92,6 +105,7 @@ export class QuorumSocket {
   close(reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    if (this.readTimeoutMs !== null) this.socket.setTimeout(0);
     this.flush(true);
     this.socket.end();
     // A peer that never closes its side would hold the socket: destroy it after a grace period.
