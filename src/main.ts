@@ -214,40 +214,9 @@ async function runServer(config: ServerConfig, log: Logger): Promise<number> {
   try {
     server = await ZkServer.start(toServerOptions(config, log));
   } catch (e) {
-    log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
-    const { AdminServerError } = await import('./admin');
-    return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
+    return startFailure(e, log);
   }
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      log.warn('second signal while stopping: exiting now', { signal });
-      process.exit(EXIT.failed);
-    }
-    stopping = true;
-    log.info('stopping', { signal });
-    // Bounded: if something still holds the event loop after the server stopped, leave anyway.
-    const force = setTimeout(() => {
-      log.warn('still running 10 s after stop; exiting');
-      process.exit(process.exitCode ?? EXIT.ok);
-    }, 10_000);
-    force.unref();
-    server.stop().then(
-      () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        log.info('stopped');
-      },
-      (e: unknown) => {
-        log.error('error while stopping', { error: e instanceof Error ? e.message : String(e) });
-        process.exitCode = EXIT.failed;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  stopOnSignals(server, log);
   return EXIT.ok;
 }
 
@@ -267,10 +236,21 @@ async function runQuorumMember(config: ServerConfig, log: Logger): Promise<numbe
       process.stderr.write(`zkts: ${e.message}\n`);
       return EXIT.notImplemented;
     }
-    log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
-    const { AdminServerError } = await import('./admin');
-    return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
+    return startFailure(e, log);
   }
+  stopOnSignals(peer, log);
+  return EXIT.ok;
+}
+
+/** The exit status of a server that could not start (the AdminServer's port: the reference's 4). */
+async function startFailure(e: unknown, log: Logger): Promise<number> {
+  log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
+  const { AdminServerError } = await import('./admin');
+  return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
+}
+
+/** SIGINT/SIGTERM stop the server (a second signal exits at once; bounded at 10 s either way). */
+function stopOnSignals(server: { stop(): Promise<void> }, log: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -279,28 +259,30 @@ async function runQuorumMember(config: ServerConfig, log: Logger): Promise<numbe
     }
     stopping = true;
     log.info('stopping', { signal });
+    // Bounded: if something still holds the event loop after the server stopped, leave anyway.
     const force = setTimeout(() => {
       log.warn('still running 10 s after stop; exiting');
       process.exit(process.exitCode ?? EXIT.ok);
     }, 10_000);
     force.unref();
-    peer.stop().then(
+    const detach = (): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+    server.stop().then(
       () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        detach();
         log.info('stopped');
       },
       (e: unknown) => {
         log.error('error while stopping', { error: e instanceof Error ? e.message : String(e) });
         process.exitCode = EXIT.failed;
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        detach();
       },
     );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return EXIT.ok;
 }
 
 // ---- start / stop / status (zkServer.sh) ----
