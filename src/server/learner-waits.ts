@@ -6,6 +6,7 @@
 
 import type { LoggedTxn } from '../persistence/txn';
 import { OpCode } from '../protocol/opcodes';
+import { READ_TYPES } from './prep/preparer';
 
 /** What a learner sends to the leader (FollowerRequestProcessor's list). */
 export const FORWARDED_TYPES: ReadonlySet<number> = new Set([
@@ -25,24 +26,11 @@ export const FORWARDED_TYPES: ReadonlySet<number> = new Set([
   OpCode.closeSession,
 ]);
 
-/** Answered from the local tree, in order with everything else (Request.isValid minus the above). */
-export const LOCAL_TYPES: ReadonlySet<number> = new Set([
-  OpCode.exists,
-  OpCode.getData,
-  OpCode.getACL,
-  OpCode.getChildren,
-  OpCode.getAllChildrenNumber,
-  OpCode.getChildren2,
-  OpCode.ping,
-  OpCode.setWatches,
-  OpCode.setWatches2,
-  OpCode.checkWatches,
-  OpCode.removeWatches,
-  OpCode.getEphemerals,
-  OpCode.multiRead,
-  OpCode.addWatch,
-  OpCode.whoAmI,
-]);
+/**
+ * Answered from the local tree, in order with everything else (Request.isValid minus the above):
+ * the requests prep answers without a txn, except sync, which a learner forwards.
+ */
+export const LOCAL_TYPES: ReadonlySet<number> = new Set([...READ_TYPES].filter((t) => t !== OpCode.sync));
 
 export interface TxnWait {
   readonly kind: 'txn';

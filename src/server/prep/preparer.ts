@@ -20,7 +20,7 @@ import { prepCloseSession, prepCreateSession } from './session-ops';
 import { type OpBody, type OpContext, type OpResult, type PreparerEnv, checkSession } from './types';
 
 /** Requests that only need a valid session here and are answered by the final step. */
-const READ_TYPES: ReadonlySet<number> = new Set([
+export const READ_TYPES: ReadonlySet<number> = new Set([
   OpCode.sync,
   OpCode.exists,
   OpCode.getData,
