@@ -101,7 +101,7 @@ export function recordApplied(m: ServerMetrics, tree: DataTree, txn: LoggedTxn, 
       default:
         for (const t of result.triggers) {
           if (t.type === 'childrenChanged') continue;
-          writeStat(m, t.path, t.type === 'deleted' ? 0 : (tree.getData(t.path)?.data?.length ?? 0));
+          writeStat(m, t.path, t.type === 'deleted' ? 0 : (tree.dataLength(t.path) ?? 0));
         }
     }
   }
