@@ -1,6 +1,6 @@
 // `wchs`, `wchc`, `wchp`: the data-watch table (DataTree.dumpWatchesSummary / dumpWatches).
 
-import { JavaHashSet } from '../server/prep/java-hash-set';
+import { JavaHashSet } from '../util/java-hash-set';
 import { ZK_NOT_SERVING, hex, type CommandContext } from './view';
 
 // The reference keeps a watcher's paths in a HashSet and the path table in a HashMap, so both

@@ -4,4 +4,4 @@ export { RequestPreparer } from './preparer';
 export type { PrepConfig, PrepSessions, PreparerEnv } from './types';
 export { OutstandingChanges, type ChangeRecord } from './changes';
 export { validatePath, createModeOf, sequenceSuffix, type CreateMode } from './path-rules';
-export { JavaHashSet } from './java-hash-set';
+export { JavaHashSet } from '../../util/java-hash-set';

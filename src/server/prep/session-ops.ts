@@ -6,7 +6,7 @@
 
 import type { CloseSessionTxn, CreateSessionTxn } from '../../protocol/generated';
 import { OpCode } from '../../protocol/opcodes';
-import { JavaHashSet } from './java-hash-set';
+import { JavaHashSet } from '../../util/java-hash-set';
 import { type OpContext, type OpResult, fatal, ok } from './types';
 
 export type CreateSessionBody = { type: typeof OpCode.createSession; txn: CreateSessionTxn };

@@ -6,7 +6,7 @@
 // relative order. Bins that would become trees (9+ colliding entries in a table of 64 or more)
 // are kept as lists here: their order could differ from Java's, which needs adversarial paths.
 
-import { javaStringHash } from '../../util/java-hash';
+import { javaStringHash } from './java-hash';
 const DEFAULT_CAPACITY = 16;
 const LOAD_FACTOR = 0.75;
 const TREEIFY_THRESHOLD = 8;
