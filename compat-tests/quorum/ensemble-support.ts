@@ -3,13 +3,13 @@
 // all on 127.0.0.1 with free ports. Every process is stopped by its pid; waits are conditions
 // with a bound.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
-import { stopChild } from '../support/process';
+import { captureOutput, stopChild } from '../support/process';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const ZKTS_BIN = join(REPO_ROOT, 'bin', 'zkts');
@@ -56,28 +56,18 @@ export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Membe
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ZKTS_LOG_LEVEL: 'info' },
   });
-  let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (c: Buffer): void => {
-    out += c.toString();
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  child.on('exit', () => {
-    for (const w of [...waiters]) w();
-  });
+  const out = captureOutput(child, `zkts ${o.myId}`);
   const member: Member = {
     sid: o.myId,
     kind: 'zkts',
     clientPort: me.clientPort,
     dataDir,
-    output: () => out,
+    output: out.text,
     mode: () => srvrMode(me.clientPort),
     stop: () => stopChild(child, 10_000),
   };
   try {
-    await waitForText(child, () => out, waiters, /accepting election connections/, 30_000);
+    await out.match(/accepting election connections/, 30_000);
   } catch (e) {
     await member.stop();
     throw e;
@@ -121,30 +111,6 @@ export async function settled(members: readonly Member[], timeoutMs = 60_000): P
     }
     return [...modes.values()].filter((x) => x === 'leader').length === 1 ? modes : null;
   }, timeoutMs);
-}
-
-function waitForText(child: ChildProcess, text: () => string, waiters: Set<() => void>, re: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const check = (): void => {
-      if (re.test(text())) {
-        done();
-        resolvePromise();
-      } else if (child.exitCode !== null || child.signalCode !== null) {
-        done();
-        reject(new Error(`zkts exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${text().slice(-4000)}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no ${re} in zkts's output within ${timeoutMs} ms:\n${text().slice(-4000)}`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      waiters.delete(check);
-    };
-    waiters.add(check);
-    check();
-  });
 }
 
 export type Kind = 'java' | 'zkts';

@@ -13,7 +13,7 @@ import { ZkTestClient } from '../../test/support/zk-client';
 import { JAVA_CLIENT_CLASSPATH, runProcess } from '../standalone/clients/support';
 import { LOOPBACK, serverLine, type EnsembleMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
-import { stopChild } from '../support/process';
+import { captureOutput, stopChild } from '../support/process';
 import { REPO_ROOT, until, type Member } from './ensemble-support';
 
 // The writer: one Curator client on every member's client port, creating sequential children of
@@ -108,44 +108,13 @@ export async function startWriter(ports: readonly number[], sessionTimeoutMs = 3
   const props = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=info', '-Dorg.slf4j.simpleLogger.showDateTime=true', '-Dorg.slf4j.simpleLogger.log.org.apache.curator=warn'];
   const child = spawn('java', ['-Xshare:auto', ...props, '-cp', cp, 'FaultWriter', connect, String(sessionTimeoutMs)], { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin!.on('error', () => undefined);
-  let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (c: Buffer): void => {
-    out += c.toString();
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  child.on('exit', () => {
-    for (const w of [...waiters]) w();
-  });
-  const acked = (): string[] => [...out.matchAll(/^ACK (\S+)$/gm)].map((m) => m[1]!);
-  const waitOut = (ok: () => boolean, what: string, timeoutMs: number): Promise<void> =>
-    new Promise((res, rej) => {
-      const check = (): void => {
-        if (ok()) {
-          done();
-          res();
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          done();
-          rej(new Error(`the writer exited before ${what}:\n${out.slice(-3000)}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        rej(new Error(`timed out waiting for ${what}:\n${out.slice(-3000)}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+  const captured = captureOutput(child, 'the writer');
+  const acked = (): string[] => [...captured.text().matchAll(/^ACK (\S+)$/gm)].map((m) => m[1]!);
+  const waitOut = (ok: () => boolean, what: string, timeoutMs: number): Promise<void> => captured.until(ok, what, timeoutMs);
   const w: Writer = {
-    output: () => out,
+    output: captured.text,
     acked,
-    lastSet: () => Math.max(-1, ...[...out.matchAll(/^SET (\d+)$/gm)].map((m) => Number(m[1]))),
+    lastSet: () => Math.max(-1, ...[...captured.text().matchAll(/^SET (\d+)$/gm)].map((m) => Number(m[1]))),
     waitForMore: (n, timeoutMs) => {
       const want = acked().length + n;
       return waitOut(() => acked().length >= want, `${want} acknowledged writes`, timeoutMs);
@@ -153,7 +122,7 @@ export async function startWriter(ports: readonly number[], sessionTimeoutMs = 3
     finish: async () => {
       child.stdin!.end();
       try {
-        await waitOut(() => child.exitCode !== null || /^DONE$/m.test(out), 'the writer to finish', 30_000);
+        await waitOut(() => child.exitCode !== null || /^DONE$/m.test(captured.text()), 'the writer to finish', 30_000);
       } finally {
         await stopChild(child, 5000);
       }
@@ -161,7 +130,7 @@ export async function startWriter(ports: readonly number[], sessionTimeoutMs = 3
     kill: () => stopChild(child, 0),
   };
   try {
-    await waitOut(() => /^SESSION /m.test(out), 'the writer to connect', 60_000);
+    await waitOut(() => /^SESSION /m.test(captured.text()), 'the writer to connect', 60_000);
   } catch (e) {
     await w.kill();
     throw e;
@@ -200,46 +169,15 @@ export async function startZkts(myId: number, members: readonly EnsembleMember[]
   const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-fqconf-')), 'zoo.cfg');
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'zkts'), 'start-foreground', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZKTS_LOG_LEVEL: 'info' } });
-  let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (c: Buffer): void => {
-    out += c.toString();
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  child.on('exit', () => {
-    for (const w of [...waiters]) w();
-  });
-  const waitForOutput = (re: RegExp, timeoutMs: number, from = 0): Promise<void> =>
-    new Promise((res, rej) => {
-      const check = (): void => {
-        if (re.test(out.slice(from))) {
-          done();
-          res();
-        } else if (child.exitCode !== null || child.signalCode !== null) {
-          done();
-          rej(new Error(`zkts ${myId} exited before printing ${re}:\n${out.slice(-4000)}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        rej(new Error(`no ${re} from zkts ${myId} within ${timeoutMs} ms:\n${out.slice(-4000)}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+  const captured = captureOutput(child, `zkts ${myId}`);
+  const waitForOutput = (re: RegExp, timeoutMs: number, from = 0): Promise<void> => captured.match(re, timeoutMs, from).then(() => undefined);
   const m: SignalableMember = {
     sid: myId,
     kind: 'zkts',
     clientPort: me.clientPort,
     dataDir,
     pid: child.pid!,
-    output: () => out,
+    output: captured.text,
     mode: () => srvrMode(me.clientPort),
     // A stopped process cannot act on SIGTERM: continue it first.
     stop: async () => {

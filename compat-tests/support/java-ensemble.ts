@@ -3,12 +3,12 @@
 // every process stopped by its pid. Unlike startJavaServer it does not wait for `srvr` to answer:
 // a quorum member serves clients only after an election and a sync, which the test may be probing.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, JAVA_CLASSPATH } from './java-server';
-import { stopChild } from './process';
+import { captureOutput, stopChild } from './process';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -99,24 +99,14 @@ export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Prom
   };
   const args = ['-Xshare:auto', ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`), '-cp', JAVA_CLASSPATH, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfgFile];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const waiters = new Set<() => void>();
-  const onData = (c: Buffer): void => {
-    out += c.toString();
-    for (const w of [...waiters]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  child.on('exit', () => {
-    for (const w of [...waiters]) w();
-  });
+  const out = captureOutput(child, `Java ${opts.myId}`);
   const member: JavaQuorumMember = {
     sid: opts.myId,
     pid: child.pid!,
     dataDir,
     clientPort: me.clientPort,
-    output: () => out,
-    waitForOutput: (re, timeoutMs) => waitForOutput(child, () => out, waiters, re, timeoutMs),
+    output: out.text,
+    waitForOutput: (re, timeoutMs) => out.match(re, timeoutMs),
     async mode() {
       try {
         const m = /^Mode: (\S+)/m.exec(await fourLetterWord(LOOPBACK, me.clientPort, 'srvr', 2000));
@@ -141,34 +131,5 @@ export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Prom
     }
   }
   return member;
-}
-
-function waitForOutput(child: ChildProcess, text: () => string, waiters: Set<() => void>, re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = re.exec(text());
-      if (m !== null) {
-        done();
-        resolve(m);
-      } else if (child.exitCode !== null || child.signalCode !== null) {
-        done();
-        reject(new Error(`Java exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${tail(text())}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no ${re} in Java's output within ${timeoutMs} ms:\n${tail(text())}`));
-    }, timeoutMs);
-    const done = (): void => {
-      clearTimeout(timer);
-      waiters.delete(check);
-    };
-    waiters.add(check);
-    check();
-  });
-}
-
-function tail(s: string): string {
-  return s.length > 6000 ? `…${s.slice(-6000)}` : s;
 }
 

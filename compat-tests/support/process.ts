@@ -25,3 +25,59 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
   child.kill('SIGKILL');
   await exited(child, 10_000);
 }
+
+/** A child's stdout and stderr, accumulated, with waits re-checked on every chunk and on exit. */
+export interface CapturedOutput {
+  text(): string;
+  /** Resolves once `ok(text)` holds; rejects if the child exits first or after `timeoutMs`. */
+  until(ok: (text: string) => boolean, what: string, timeoutMs: number): Promise<void>;
+  /** The first match of `re` in the output from offset `from` on. */
+  match(re: RegExp, timeoutMs: number, from?: number): Promise<RegExpMatchArray>;
+}
+
+export function captureOutput(child: ChildProcess, name: string): CapturedOutput {
+  let out = '';
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    for (const w of [...waiters]) w();
+  };
+  const onData = (c: Buffer): void => {
+    out += c.toString();
+    wake();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  child.on('exit', wake);
+  const tail = (): string => (out.length > 4000 ? `…${out.slice(-4000)}` : out);
+  const until = (ok: (text: string) => boolean, what: string, timeoutMs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (ok(out)) {
+          done();
+          resolve();
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${tail()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${name}: no ${what} within ${timeoutMs} ms:\n${tail()}`));
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return {
+    text: () => out,
+    until,
+    async match(re, timeoutMs, from = 0) {
+      let m: RegExpMatchArray | null = null;
+      await until((t) => (m = re.exec(t.slice(from))) !== null, `${re}`, timeoutMs);
+      return m!;
+    },
+  };
+}
