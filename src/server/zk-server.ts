@@ -499,17 +499,8 @@ export class ZkServer implements ConnectionHost {
     } else {
       durable = txn === null || leader !== null ? null : this.db.append(txn);
     }
-    this.inFlight++;
-    if (conn !== null) {
-      conn.outstanding++;
-      this.throttle(conn);
-    }
     // In arrival order, once durable (pipeline.ts); a read with nothing ahead runs right here.
-    const done = (): void => {
-      this.inFlight--;
-      if (conn !== null) conn.outstanding--;
-      if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
-    };
+    const done = this.admit(conn);
     const step = (): void => {
       this.finish(conn, req, outcome, txn, hooks);
       this.recordLatency(started, conn, req, txn !== null);
@@ -534,16 +525,7 @@ export class ZkServer implements ConnectionHost {
    */
   private submitToLeader(conn: ClientConnection | null, req: Request, hooks: SubmitHooks, link: LearnerLink): void {
     const started = Date.now();
-    this.inFlight++;
-    if (conn !== null) {
-      conn.outstanding++;
-      this.throttle(conn);
-    }
-    const done = (): void => {
-      this.inFlight--;
-      if (conn !== null) conn.outstanding--;
-      if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
-    };
+    const done = this.admit(conn);
     const fail = (e: unknown): void => {
       this.fatal(e);
       done();
@@ -593,6 +575,20 @@ export class ZkServer implements ConnectionHost {
         body: { type: OpCode.error, txn: { err } },
         digest: null,
       },
+    };
+  }
+
+  /** Counts a request in flight (and throttles its connection); the returned function counts it out. */
+  private admit(conn: ClientConnection | null): () => void {
+    this.inFlight++;
+    if (conn !== null) {
+      conn.outstanding++;
+      this.throttle(conn);
+    }
+    return () => {
+      this.inFlight--;
+      if (conn !== null) conn.outstanding--;
+      if (this.paused.size > 0 && this.inFlight <= this.outstandingLimit) this.resumeAll();
     };
   }
 
