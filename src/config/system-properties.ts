@@ -45,6 +45,8 @@ const ACTIVE = specs('active', [
   ['zookeeper.cnxTimeout', int(1)],
   ['zookeeper.commitLogCount', int()],
   ['zookeeper.forceSnapshotSync', bool],
+  // A Java double (parseSnapshotSizeFactor in src/quorum/peer/txn-log-sync.ts: bad values fall back).
+  ['zookeeper.snapshotSizeFactor', str],
   ['zookeeper.fastleader.minNotificationInterval', int()],
   ['zookeeper.fastleader.maxNotificationInterval', int()],
   ['zookeeper.leaderConnectDelayDuringRetryMs', long(0)],
@@ -109,7 +111,6 @@ const PARSED = specs('parsed', [
   ['zookeeper.observer.reconnectDelayMs', long(0)],
   ['zookeeper.observer.election.DelayMs', long(0)],
   ['zookeeper.observerMaster.sizeLimit', int()],
-  ['zookeeper.snapshotSizeFactor', str],
   ['zookeeper.leader.maxTimeToWaitForEpoch', int()],
   ['zookeeper.leader.maxConcurrentSnapSyncs', int()],
   ['zookeeper.leader.maxConcurrentDiffSyncs', int()],

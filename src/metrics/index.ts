@@ -12,3 +12,4 @@ export { metricsProviderConfig, type MetricsConfigResult } from './config';
 export { concurrentHashMapOrder } from './java-order';
 export { quotaValues, topNamespace, type QuotaMetric } from './quota';
 export { openFileDescriptorCount, maxFileDescriptorCount } from './process';
+export { LearnerQueueMetrics, MARKER_PACKET_INTERVAL } from './learner-queue';

@@ -72,6 +72,9 @@ export class ServerMetrics {
   readonly syncProcessorBatchSize: Summary;
   readonly writePerNamespace: SummarySet;
   readonly readPerNamespace: SummarySet;
+  /** The leader's per-learner send queues, keyed by sid (learner-queue.ts). */
+  readonly learnerHandlerQpSize: SummarySet;
+  readonly learnerHandlerQpTime: SummarySet;
 
   readonly clientResponseSize: ResponseSizeStats = { last: -1, min: -1, max: -1 };
 
@@ -127,6 +130,8 @@ export class ServerMetrics {
     this.syncProcessorBatchSize = s('sync_processor_batch_size');
     this.writePerNamespace = r.summarySet('write_per_namespace', 'basic');
     this.readPerNamespace = r.summarySet('read_per_namespace', 'basic');
+    this.learnerHandlerQpSize = r.summarySet('learner_handler_qp_size', 'basic');
+    this.learnerHandlerQpTime = r.summarySet('learner_handler_qp_time_ms', 'advanced');
   }
 
   /** ZooKeeperServer.registerMetrics: every gauge, read from the running server. */

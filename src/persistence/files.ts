@@ -12,7 +12,7 @@
 // while purge runs), so it is not trusted and is not counted among the snapshots to keep. Purge
 // still deletes old ones, as the reference does.
 
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fsp, readdirSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export const VERSION_DIR = 'version-2';
@@ -156,6 +156,60 @@ export async function isValidSnapshotFile(path: string): Promise<boolean> {
     return bytesRead === tail.length && tail.equals(SEAL_TAIL);
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * The newest snapshot that passes the same cheap test as isValidSnapshotFile, read synchronously
+ * (FileSnap.findMostRecentSnapshot), with its size; null when there is none. A leader asks this
+ * inside a learner's sync decision, which is synchronous: it costs a directory listing and a
+ * couple of small reads.
+ */
+export function newestValidSnapshotSync(snapDir: string): { file: SnapshotFile; bytes: number } | null {
+  let names: string[];
+  try {
+    names = readdirSync(snapDir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  const files: SnapshotFile[] = [];
+  for (const name of names) {
+    const zxid = zxidFromFileName(name, SNAPSHOT_PREFIX);
+    if (zxid === -1n || name.endsWith(TMP_SUFFIX)) continue;
+    files.push({ path: join(snapDir, name), name, zxid, compression: compressionOf(name) });
+  }
+  for (const f of files.sort(byZxid(true))) {
+    const bytes = validSnapshotBytesSync(f);
+    if (bytes !== null) return { file: f, bytes };
+  }
+  return null;
+}
+
+/** The file's size when it passes isValidSnapshotFile's test, else null. */
+function validSnapshotBytesSync(f: SnapshotFile): number | null {
+  let fd: number;
+  try {
+    fd = openSync(f.path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const readAt = (n: number, pos: number): Buffer | null => {
+      const b = Buffer.alloc(n);
+      return readSync(fd, b, 0, n, pos) === n ? b : null;
+    };
+    if (f.compression !== '') {
+      const magic = f.compression === 'gz' ? GZIP_MAGIC : XERIAL_SNAPPY_MAGIC;
+      return readAt(magic.length, 0)?.equals(magic) === true ? size : null;
+    }
+    if (size < PLAIN_SNAPSHOT_BYTES_MIN) return null;
+    return readAt(SEAL_TAIL.length, size - SEAL_TAIL.length)?.equals(SEAL_TAIL) === true ? size : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 

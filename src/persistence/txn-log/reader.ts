@@ -66,6 +66,12 @@ export interface TxnIteratorOptions {
   lengthMax?: number;
   /** Read size. Default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * True (default): skip the records below fromZxid (FileTxnIterator's fastForward). False: return
+   * every record from the start of the first file opened, as a leader's txn-log sync reads
+   * (readTxnLog(zxid, false)): it needs the txns just below the learner's zxid too.
+   */
+  fastForward?: boolean;
 }
 
 /** Sync reads of one file through a reusable window. */
@@ -117,6 +123,7 @@ export class TxnLogIterator implements IterableIterator<TxnLogRecord> {
   private readonly entryBytesMax: number;
   private readonly limits: { lengthMax: number };
   private readonly chunkBytes: number;
+  private readonly fastForward: boolean;
   private readonly gen: Generator<TxnLogRecord, void, undefined>;
   private lastZxid: bigint | null = null;
 
@@ -129,6 +136,7 @@ export class TxnLogIterator implements IterableIterator<TxnLogRecord> {
     this.entryBytesMax = options.entryBytesMax ?? ENTRY_BYTES_MAX_DEFAULT;
     this.limits = { lengthMax: options.lengthMax ?? ENTRY_BYTES_MAX_DEFAULT };
     this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.fastForward = options.fastForward ?? true;
     this.files = filesFrom(listLogFiles(dir), fromZxid);
     this.gen = this.run();
   }
@@ -151,7 +159,7 @@ export class TxnLogIterator implements IterableIterator<TxnLogRecord> {
   }
 
   private *run(): Generator<TxnLogRecord, void, undefined> {
-    let skipping = true;
+    let skipping = this.fastForward;
     for (const f of this.files) {
       const fd = openSync(f.path, 'r');
       try {

@@ -17,6 +17,9 @@ import type { ConnId, LeaderInput, LeaderOptions, LeaderOutput } from '../zab/le
 import type { LearnerRequest, SessionTouch } from '../zab/payloads';
 import type { DiskQueue } from './disk-queue';
 import { QuorumSocket } from './quorum-socket';
+import { FileTxnLogSync, type FileTxnLogSyncOptions } from './txn-log-sync';
+import { LearnerQueueMetrics } from '../../metrics/learner-queue';
+import type { ServerMetrics } from '../../metrics/server-metrics';
 import { monotonicNowMs, Stepper } from './stepper';
 
 /** What the leader shell needs from the rest of the peer (database, client pipeline). */
@@ -46,6 +49,13 @@ export interface LeaderRunnerOptions {
   readonly machine: Omit<LeaderOptions, 'nowMs'>;
   /** Largest packet field accepted from a learner (jute.maxbuffer + extrasize). */
   readonly lengthMax?: number;
+  /**
+   * Where this leader's txn logs and snapshots are, for syncing learners the committed log no
+   * longer reaches (txn-log-sync.ts). Absent: such learners get a snapshot.
+   */
+  readonly txnLogSync?: Omit<FileTxnLogSyncOptions, 'lastProcessedZxid' | 'log'>;
+  /** The server's per-learner send-queue summaries (absent: not measured). */
+  readonly metrics?: Pick<ServerMetrics, 'learnerHandlerQpSize' | 'learnerHandlerQpTime'>;
 }
 
 export type LeaderEnd =
@@ -77,7 +87,9 @@ export class LeaderRunner {
 
   constructor(private readonly o: LeaderRunnerOptions) {
     this.log = o.log.child({ component: 'leader' });
-    this.machine = new ZabLeader({ ...o.machine, nowMs: monotonicNowMs() });
+    // Only txns the tree has applied (committed ones) go out from the disk log.
+    const txnLog = o.txnLogSync === undefined ? undefined : new FileTxnLogSync({ ...o.txnLogSync, lastProcessedZxid: () => o.host.lastProcessedZxid(), log: this.log });
+    this.machine = new ZabLeader({ ...o.machine, ...(txnLog === undefined ? {} : { txnLog }), nowMs: monotonicNowMs() });
     this.ended = new Promise((r) => (this.endResolve = r));
     this.stepper = new Stepper<LeaderInput, LeaderOutput>(
       this.machine,
@@ -182,9 +194,14 @@ export class LeaderRunner {
       case 'learnerIdentified':
         this.log.info('learner identified', { conn: out.conn, learner: String(out.sid), observer: out.observer });
         return;
-      case 'learnerSyncPlanned':
+      case 'learnerSyncPlanned': {
+        // The reference's LearnerHandler starts its queue (and its metrics) with the sync packets.
+        const qs = this.conns.get(out.conn);
+        const m = this.o.metrics;
+        if (qs !== undefined && m !== undefined) qs.queueObserver = new LearnerQueueMetrics(m.learnerHandlerQpSize, m.learnerHandlerQpTime, out.sid);
         this.log.info('syncing learner', { learner: String(out.sid), kind: out.plan.kind, zxid: out.plan.zxid, reason: out.plan.reason, proposals: out.plan.proposalCount });
         return;
+      }
       case 'serve':
         this.lastAssigned = out.zxid;
         this.servingSinceMs = Date.now();

@@ -16,6 +16,13 @@ export interface QuorumSocketHandlers {
   closed(reason: string): void;
 }
 
+/** Told as packets enter and leave the send queue (the leader's per-learner queue metrics). */
+export interface SendQueueObserver {
+  queued(): void;
+  /** `packets` left the queue for the socket together. */
+  written(packets: number): void;
+}
+
 /** Flush the tick's packets once this many bytes are waiting, without waiting for the tick. */
 const FLUSH_BYTES = 256 * 1024;
 
@@ -29,6 +36,8 @@ export class QuorumSocket {
   private isClosed = false;
   private handlers: QuorumSocketHandlers | null = null;
   private readTimeoutMs: number | null = null;
+  /** Set by the leader for a learner's connection; packets sent before that are not counted. */
+  queueObserver: SendQueueObserver | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -74,6 +83,7 @@ export class QuorumSocket {
   send(p: QuorumPacket): void {
     if (this.isClosed) return;
     const bytes = encodeQuorumPacket(p);
+    this.queueObserver?.queued();
     if (this.held !== null) {
       this.held.push(bytes);
       return;
@@ -131,6 +141,7 @@ export class QuorumSocket {
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
     const out = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.queueObserver?.written(this.pending.length);
     this.pending = [];
     this.pendingBytes = 0;
     if ((this.isClosed && !evenIfClosed) || this.socket.destroyed) return;
