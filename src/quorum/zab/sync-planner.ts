@@ -29,7 +29,7 @@ export interface SyncProposal {
 export interface TxnLogRead {
   /** On-disk bytes of the log files the read spans (compared with the size limit). */
   readonly storageBytes: number;
-  /** Txns in zxid order, starting with the first whose zxid >= the requested one. */
+  /** Txns in zxid order, from the first record of the oldest log file the read opened (it may be below the requested zxid). */
   readonly proposals: Iterable<SyncProposal>;
 }
 
