@@ -32,5 +32,6 @@ export function conf({ view }: CommandContext): string {
     );
   }
   const text = entries.map(([k, v]) => `${k}=${v}\n`).join('');
-  return q === undefined ? text : `${text}membership: \n${q.membership}`;
+  // ReadOnlyZooKeeperServer.dumpConf prints the quorum lines but not the membership.
+  return q === undefined || view.mode === 'read-only' ? text : `${text}membership: \n${q.membership}`;
 }

@@ -17,7 +17,8 @@ export function monitorValues(view: ServerView): [string, MonitorValue][] {
     ['version', FULL_VERSION],
     ['server_state', view.mode],
   ];
-  if (view.quorum !== undefined) out.push(['peer_state', view.quorum.peerState]);
+  // A read-only server is a plain ZooKeeperServer: no peer state.
+  if (view.quorum !== undefined && view.mode !== 'read-only') out.push(['peer_state', view.quorum.peerState]);
   for (const s of view.monitor()) out.push([s.key, s.value]);
   return out;
 }
@@ -31,7 +32,7 @@ export function mntr({ view }: CommandContext): string {
   if (!view.serving) return `${ZK_NOT_SERVING}\n`;
   let out = `zk_version\t${FULL_VERSION}\nzk_server_state\t${view.mode}\n`;
   // QuorumZooKeeperServer.dumpMonitorValues adds the detailed peer state right after.
-  if (view.quorum !== undefined) out += `zk_peer_state\t${view.quorum.peerState}\n`;
+  if (view.quorum !== undefined && view.mode !== 'read-only') out += `zk_peer_state\t${view.quorum.peerState}\n`;
   for (const s of view.monitor()) out += `zk_${s.key}\t${s.double ? javaDoubleString(s.value) : javaLongString(s.value)}\n`;
   return out;
 }

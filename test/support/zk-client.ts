@@ -42,6 +42,11 @@ export class ZkTestClient {
   sessionId = 0n;
   passwd: Buffer = Buffer.alloc(16);
   negotiatedTimeoutMs = 0;
+  /** The ConnectResponse's readOnly flag (undefined when the server sent none). */
+  connectedReadOnly: boolean | undefined = undefined;
+  /** Resolves when the connection is closed, by either side. */
+  readonly whenClosed: Promise<void>;
+  private markClosed!: () => void;
   lastZxid = 0n;
   readonly events: WatcherEvent[] = [];
   private xid = 1;
@@ -52,7 +57,9 @@ export class ZkTestClient {
   private onConnect: ((body: Buffer) => void) | null = null;
   private eventWaiters: (() => void)[] = [];
 
-  private constructor(private readonly socket: Socket) {}
+  private constructor(private readonly socket: Socket) {
+    this.whenClosed = new Promise((resolve) => (this.markClosed = resolve));
+  }
 
   static async connect(host: string, port: number, opts: ConnectOptions = {}): Promise<ZkTestClient> {
     const socket = connect({ host, port });
@@ -72,7 +79,15 @@ export class ZkTestClient {
         clearTimeout(timer);
         reject(e);
       });
-      this.socket.on('close', () => this.failAll(new Error('connection closed')));
+      this.socket.on('close', () => {
+        this.failAll(new Error('connection closed'));
+        this.markClosed();
+        // Closed before the ConnectResponse (a refused session): fail now, not at the timeout.
+        if (this.onConnect !== null) {
+          clearTimeout(timer);
+          reject(new Error('connection closed before the ConnectResponse'));
+        }
+      });
       this.socket.on('data', (chunk) => {
         const err = this.frames.feed(chunk, (f) => this.onFrame(f));
         if (err) this.socket.destroy(err);
@@ -88,6 +103,7 @@ export class ZkTestClient {
         this.sessionId = r.sessionId;
         this.passwd = Buffer.from(r.passwd ?? Buffer.alloc(16));
         this.negotiatedTimeoutMs = r.timeOut;
+        this.connectedReadOnly = r.readOnly;
         this.pinger = setInterval(() => this.ping(), Math.max(100, Math.floor(r.timeOut / 3)));
         resolve();
       };
