@@ -43,6 +43,9 @@ export function toServerOptions(config: ServerConfig, logger: Logger): ServerOpt
     digestEnabled: s.digestEnabled,
     dbAutocreate: s.dbAutocreate,
     trustEmptySnapshot: s.snapshotTrustEmpty,
+    // Quorum members only (a standalone server has no local sessions, as the reference).
+    ...(config.localSessionsEnabled ? { localSessionsEnabled: true } : {}),
+    ...(config.localSessionsUpgradingEnabled ? { localSessionsUpgradingEnabled: true } : {}),
     ...metricsOptions(config),
     admin: {
       enabled: s.admin.enableServer,

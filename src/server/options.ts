@@ -28,6 +28,13 @@ export interface ServerOptions {
   maxClientCnxns?: number;
   /** jute.maxbuffer: largest frame accepted. Default 1048575. */
   juteMaxBuffer?: number;
+  /**
+   * localSessionsEnabled: a quorum member creates new sessions locally (not through the leader);
+   * ignored by a standalone server. localSessionsUpgradingEnabled: an ephemeral create turns such
+   * a session global (else it fails with EPHEMERALONLOCALSESSION). Both default false.
+   */
+  localSessionsEnabled?: boolean;
+  localSessionsUpgradingEnabled?: boolean;
   /** Standalone servers use id 1 for session ids, as the reference. */
   serverId?: number;
   extendedTypesEnabled?: boolean;

@@ -13,6 +13,12 @@ export interface Request {
   body: Buffer;
   /** The connection's identities (ip:<addr> first, then digest/super/... from auth packets). */
   authInfo: readonly Id[];
+  /**
+   * Who the request came through (session/owners.ts): checked against the session's owner
+   * (SESSIONMOVED). Absent for internal requests, which no owner check applies to; null claims
+   * nothing (a local session's upgrade, as the reference's owner-less request).
+   */
+  owner?: unknown;
 }
 
 /** What prep decides for one request. */

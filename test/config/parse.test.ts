@@ -174,8 +174,8 @@ test('metricsProvider.* settings are kept; a class zkts cannot load is a warning
 });
 
 test('keys zkts accepts but does not act on yet are listed', (t) => {
-  const { config, warnings } = parse('dataDir=/d\nclientPort=1\nadmin.forceHttps=false\nlocalSessionsEnabled=true\nsecureClientPort=2281\n');
-  t.deepEqual([...config.inactiveKeys].sort(), ['admin.forceHttps', 'localSessionsEnabled', 'secureClientPort']);
+  const { config, warnings } = parse('dataDir=/d\nclientPort=1\nadmin.forceHttps=false\nsyncEnabled=false\nsecureClientPort=2281\n');
+  t.deepEqual([...config.inactiveKeys].sort(), ['admin.forceHttps', 'secureClientPort', 'syncEnabled']);
   t.true(warnings.some((w) => w.startsWith('secureClientPort: zkts does not serve TLS yet')));
 });
 

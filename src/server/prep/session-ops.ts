@@ -13,8 +13,9 @@ export type CreateSessionBody = { type: typeof OpCode.createSession; txn: Create
 
 /** The body is the 4-byte session timeout the connection layer puts there. */
 export function prepCreateSession(ctx: OpContext, body: Buffer): OpResult<CreateSessionBody> {
-  void ctx;
   if (body.length < 4) return fatal();
+  // The server the session was created through owns it (null: the first user claims it).
+  if (ctx.owner !== undefined) ctx.env.sessions.setOwner?.(ctx.sessionId, ctx.owner);
   return ok({ type: OpCode.createSession, txn: { timeOut: body.readInt32BE(0) } });
 }
 

@@ -132,6 +132,11 @@ export class SessionTracker implements SessionView {
     return 'ok';
   }
 
+  /** checkSession under the name prep looks for (PrepSessions.checkOwner). */
+  checkOwner(sessionId: bigint, owner: unknown): SessionCheck {
+    return this.checkSession(sessionId, owner);
+  }
+
   /** A revalidated session changes hands. False (SESSIONEXPIRED) if unknown or closing. */
   setOwner(sessionId: bigint, owner: unknown): boolean {
     const s = this.sessions.get(sessionId);
