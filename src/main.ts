@@ -32,7 +32,8 @@ Tools (each takes -h for its options):
 
 /** Exit statuses of the server commands. */
 // adminServer: ZooKeeperServerMain's ExitCode.ERROR_STARTING_ADMIN_SERVER (4).
-const EXIT = { ok: 0, failed: 1, usage: 2, config: 2, notImplemented: 3, adminServer: 4 } as const;
+// electionPortBind: the Listener's ExitCode.UNABLE_TO_BIND_QUORUM_PORT (14) once its retries are spent.
+const EXIT = { ok: 0, failed: 1, usage: 2, config: 2, notImplemented: 3, adminServer: 4, electionPortBind: 14 } as const;
 
 const SERVER_COMMANDS = new Set(['start-foreground', 'start', 'stop', 'restart', 'status']);
 
@@ -246,7 +247,9 @@ async function runQuorumMember(config: ServerConfig, log: Logger): Promise<numbe
 async function startFailure(e: unknown, log: Logger): Promise<number> {
   log.error('zkts could not start', { error: e instanceof Error ? e.message : String(e) });
   const { AdminServerError } = await import('./admin');
-  return e instanceof AdminServerError ? EXIT.adminServer : EXIT.failed;
+  if (e instanceof AdminServerError) return EXIT.adminServer;
+  const { ElectionTransportError } = await import('./quorum/transport/election-transport');
+  return e instanceof ElectionTransportError && e.code === 'ELECTION_PORT_BIND_FAILED' ? EXIT.electionPortBind : EXIT.failed;
 }
 
 /** SIGINT/SIGTERM stop the server (a second signal exits at once; bounded at 10 s either way). */

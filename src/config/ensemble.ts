@@ -2,7 +2,7 @@
 // the reference's isDistributed() decision, and what <dataDir>/myid changes.
 
 import { join } from 'node:path';
-import type { Problems, SettingSource } from './errors';
+import { Problems, type SettingSource } from './errors';
 import { readProperties, PropertiesSyntaxError, type PropertiesEntry } from './properties';
 import { parseMemberId, parseQuorumGroups, parseServerLine, versionFromFilename } from './servers';
 import type { PeerRole, QuorumGroups, QuorumServerSpec } from './types';
@@ -124,6 +124,30 @@ function dynamicMembership(file: string, readFile: ReadFile, multiAddressEnabled
   const m = readMembership(servers, groups, weights, multiAddressEnabled, problems, 'dynamic config');
   m.version = versionFromFilename(file);
   return m;
+}
+
+/**
+ * `<zoo.cfg>.dynamic.next`, read as the reference reads it at start-up (a QuorumMaj, or
+ * QuorumHierarchical with group/weight keys, over the file's properties): its server lines and
+ * `version` must parse (Java exits with "Invalid config" otherwise); other keys are ignored.
+ */
+export function readNextDynamicConfig(configFile: string, readFile: ReadFile, multiAddressEnabled: boolean, problems: Problems): { file: string; servers: QuorumServerSpec[]; version: string | null } | null {
+  const file = `${configFile}.dynamic.next`;
+  const text = readFile(file);
+  if (text === undefined) return null;
+  const entries = propertiesOf(text, file, 'dynamic config', problems);
+  const lines = (prefix: string): PropertiesEntry[] => entries.filter((e) => e.key.startsWith(prefix));
+  // Collected apart so each problem can name the file (the operator may not know it exists).
+  const own = new Problems();
+  const m = readMembership(lines('server.'), lines('group'), lines('weight'), multiAddressEnabled, own, 'dynamic config');
+  for (const e of own.errors) problems.error(e.key, `${file}: ${e.message}`, 'dynamic config');
+  const raw = entries.find((e) => e.key === 'version')?.value;
+  let version: string | null = null;
+  if (raw !== undefined) {
+    if (/^[0-9a-fA-F]{1,16}$/.test(raw)) version = BigInt(`0x${raw}`).toString(16);
+    else problems.error('version', `${file}: '${raw}' is not a hexadecimal config version`, 'dynamic config');
+  }
+  return { file, servers: m.servers, version };
 }
 
 /** QuorumPeerConfig.parseDynamicConfig's checks; true when the reference would run an ensemble. */

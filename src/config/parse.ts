@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CfgReader } from './cfg-reader';
 import { ACTIVE_CORE_KEYS, CORE_KEYS, readClientSide, readPeerSettings } from './core-keys';
-import { analyzeQuorum, applyOwnServer, membership, readMyid, type MembershipLines, type ReadFile } from './ensemble';
+import { analyzeQuorum, applyOwnServer, membership, readMyid, readNextDynamicConfig, type MembershipLines, type ReadFile } from './ensemble';
 import { ConfigError, Problems } from './errors';
 import { metricsProviderConfig } from '../metrics/config';
 import { PropertiesSyntaxError, readProperties, type PropertiesEntry } from './properties';
@@ -51,6 +51,8 @@ export function parseZooCfg(text: string, file: string, options: ParseOptions = 
   const client = readClientSide(r, cwd, problems);
   const peer = readPeerSettings(r, cwd, props.values, problems);
   const members = membership(c, peer.dynamicConfigFile, readFile, peer.multiAddress.enabled, problems);
+  // QuorumPeerConfig.parse reads `.dynamic.next` only next to a dynamic config file.
+  const next = peer.dynamicConfigFile === null ? null : readNextDynamicConfig(configFile, readFile, peer.multiAddress.enabled, problems);
   const quorumMode = analyzeQuorum(members.servers, peer.standaloneEnabled, problems);
   if (quorumMode) {
     for (const key of ['initLimit', 'syncLimit'] as const) {
@@ -86,6 +88,7 @@ export function parseZooCfg(text: string, file: string, options: ParseOptions = 
     metricsProvider: { className: metricsProviderClassName, settings: c.metrics },
     dynamicConfigFile,
     dynamicConfigVersion: members.version,
+    nextDynamicConfig: next,
     servers: members.servers,
     quorumGroups: members.groups,
     quorumMode,

@@ -137,6 +137,11 @@ export interface ServerConfig {
   readonly dynamicConfigFile: string | null;
   /** The dynamic config version (hex in the file name or a `version=` line), or null. */
   readonly dynamicConfigVersion: string | null;
+  /**
+   * `<zoo.cfg>.dynamic.next` when dynamicConfigFile is set and it exists: a proposed config not
+   * yet committed (the reference's lastSeenQuorumVerifier at start-up). Version in hex, or null.
+   */
+  readonly nextDynamicConfig: { readonly file: string; readonly servers: readonly QuorumServerSpec[]; readonly version: string | null } | null;
   /** Every server.N line, by id. */
   readonly servers: readonly QuorumServerSpec[];
   readonly quorumGroups: QuorumGroups | null;

@@ -69,6 +69,7 @@ export class ElectionTransport {
   private handler: ElectionMessageHandler = () => undefined;
   private observerCounter = -1n;
   private closed = false;
+  private peersOverride: ReadonlyMap<Sid, ElectionAddress> | null = null;
 
   constructor(options: ElectionTransportOptions) {
     this.o = {
@@ -98,7 +99,9 @@ export class ElectionTransport {
 
   /** Binds the election port, retrying as electionPortBindRetry says. */
   async start(): Promise<ElectionAddress> {
-    const host = this.o.listenOnAllIPs ? '0.0.0.0' : this.o.listen.host;
+    // quorumListenOnAllIPs: Java binds the wildcard InetSocketAddress(port), which is [::] (IPv4 and
+    // IPv6) where the host has IPv6 and 0.0.0.0 otherwise; Node does the same without a host.
+    const host = this.o.listenOnAllIPs ? undefined : this.o.listen.host;
     for (let attempt = 1; ; attempt++) {
       try {
         const server = await listenOnce(host, this.o.listen.port, (s) => this.accepted(s));
@@ -106,13 +109,13 @@ export class ElectionTransport {
         if (a === null || typeof a !== 'object') throw new Error('no address');
         this.server = server;
         this.bound = { host: this.o.listen.host, port: a.port };
-        this.log.info('accepting election connections', { address: `${host}:${a.port}` });
+        this.log.info('accepting election connections', { address: `${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}` });
         return this.bound;
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
-        this.log.error('cannot listen on the election address', { address: `${host}:${this.o.listen.port}`, attempt, error: why });
+        this.log.error('cannot listen on the election address', { address: `${host ?? '*'}:${this.o.listen.port}`, attempt, error: why });
         if (this.closed || (this.o.bindRetries !== 0 && attempt >= this.o.bindRetries)) {
-          throw new ElectionTransportError('ELECTION_PORT_BIND_FAILED', `cannot listen on election address ${host}:${this.o.listen.port} after ${attempt} attempt(s): ${why} (zookeeper.electionPortBindRetry)`);
+          throw new ElectionTransportError('ELECTION_PORT_BIND_FAILED', `cannot listen on election address ${host ?? '*'}:${this.o.listen.port} after ${attempt} attempt(s): ${why} (zookeeper.electionPortBindRetry)`);
         }
         await new Promise((r) => setTimeout(r, this.o.bindRetryDelayMs));
       }
@@ -129,6 +132,15 @@ export class ElectionTransport {
     this.queues.set(to, payload);
     this.connectOne(to);
     this.pump(to);
+  }
+
+  /**
+   * A reconfig changed the members: later dials use these addresses (QuorumCnxManager reads the
+   * verifier's view at each connectOne). Open connections stay; a removed peer is simply no
+   * longer sent to by the election.
+   */
+  setPeers(peers: ReadonlyMap<Sid, ElectionAddress>): void {
+    this.peersOverride = new Map(peers);
   }
 
   /** connectAll: dial every peer we have ever queued for that has no connection. */
@@ -187,7 +199,7 @@ export class ElectionTransport {
     const backoff = this.redial.get(sid);
     if (backoff?.timer) return; // a retry is already scheduled
     // An address a peer announced is used for the dial-back it asked for, then the config again.
-    const addr = this.dialBack.get(sid) ?? this.o.peers.get(sid);
+    const addr = this.dialBack.get(sid) ?? (this.peersOverride ?? this.o.peers).get(sid);
     this.dialBack.delete(sid);
     if (addr === undefined) {
       this.log.warn('no election address for server', { peer: String(sid) });
@@ -370,7 +382,7 @@ export class ElectionTransport {
   }
 }
 
-function listenOnce(host: string, port: number, onConnection: (s: Socket) => void): Promise<Server> {
+function listenOnce(host: string | undefined, port: number, onConnection: (s: Socket) => void): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(onConnection);
     const fail = (e: Error): void => {
@@ -378,7 +390,7 @@ function listenOnce(host: string, port: number, onConnection: (s: Socket) => voi
       reject(e);
     };
     server.once('error', fail);
-    server.listen({ host, port, exclusive: true }, () => {
+    server.listen({ ...(host === undefined ? {} : { host }), port, exclusive: true }, () => {
       server.off('error', fail);
       server.on('error', () => undefined);
       resolve(server);
