@@ -10,6 +10,11 @@ import { join, resolve } from 'node:path';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
 import { captureOutput, stopChild } from '../support/process';
+import type { ExecutionContext } from 'ava';
+import { GetDataRequest, GetDataResponse, SetDataRequest, SetDataResponse, SyncRequest, SyncResponse } from '../../src/protocol/generated';
+import { ErrCode, OpCode } from '../../src/protocol/opcodes';
+import { ZkTestClient } from '../../test/support/zk-client';
+import { clientSource, JAVA_CLIENT_CLASSPATH, LineDriver, runProcess } from '../standalone/clients/support';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const ZKTS_BIN = join(REPO_ROOT, 'bin', 'zkts');
@@ -32,6 +37,8 @@ export interface ZktsMemberOptions {
   readonly tickTime?: number;
   readonly config?: Record<string, string>;
   readonly dataDir?: string;
+  /** Extra environment, e.g. SERVER_JVMFLAGS with -D system properties. */
+  readonly env?: Record<string, string>;
 }
 
 export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Member> {
@@ -54,7 +61,7 @@ export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Membe
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const child = spawn(process.execPath, [ZKTS_BIN, 'start-foreground', cfgFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ZKTS_LOG_LEVEL: 'info' },
+    env: { ...process.env, ZKTS_LOG_LEVEL: 'info', ...o.env },
   });
   const out = captureOutput(child, `zkts ${o.myId}`);
   const member: Member = {
@@ -75,7 +82,11 @@ export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Membe
   return member;
 }
 
-export async function startJavaMember(myId: number, members: readonly EnsembleMember[], o: { dataDir?: string; config?: Record<string, string> } = {}): Promise<Member> {
+export async function startJavaMember(
+  myId: number,
+  members: readonly EnsembleMember[],
+  o: { dataDir?: string; config?: Record<string, string>; properties?: Record<string, string> } = {},
+): Promise<Member> {
   const j: JavaQuorumMember = await startJavaQuorumMember({ myId, members, ...o });
   return { sid: myId, kind: 'java', clientPort: j.clientPort, dataDir: j.dataDir, output: () => j.output(), mode: () => j.mode(), stop: () => j.stop() };
 }
@@ -136,4 +147,119 @@ export async function startLayout(kinds: Record<number, Kind>, observers: readon
     throw e;
   }
   return members.sort((a, b) => a.sid - b.sid);
+}
+
+// ---- Stock-client scenarios against an ensemble of any size ----------------------------------
+// The same zkCli / kazoo / Curator / C-client runs for the 3-node and the 5-node tests: each goes
+// through one chosen member (a follower forwards the writes to the leader) and what it wrote is
+// read back from every member after a sync.
+
+/** What a scenario needs to know about the ensemble. */
+export interface ScenarioEnsemble {
+  readonly plan: readonly EnsembleMember[];
+  readonly members: readonly Member[];
+}
+
+const ZKCLI = '/usr/share/zookeeper/bin/zkCli.sh';
+const CLI_MT = '/usr/lib/zookeeper/bin/cli_mt';
+const PYTHON = '/usr/bin/python3';
+const KAZOO = ['crud', 'transactions', 'lock', 'election', 'counter', 'data_watch', 'children_watch', 'acl_and_auth', 'queue_and_party'];
+const CURATOR = ['crud', 'transactions', 'ttl-and-containers', 'acl-and-auth', 'zookeeper-api', 'leader-latch', 'leader-selector', 'interprocess-mutex', 'semaphore-v2', 'distributed-atomic-long', 'curator-cache', 'persistent-watcher'];
+
+/** Each member's own data at `path` after a sync with the leader (null: no such node). */
+export async function readEverywhere(members: readonly Member[], path: string): Promise<(string | null)[]> {
+  const out: (string | null)[] = [];
+  for (const m of members) {
+    const c = await ZkTestClient.connect(LOOPBACK, m.clientPort, { timeoutMs: 10_000 });
+    try {
+      await c.request(OpCode.sync, SyncRequest.encode({ path: '/' }), SyncResponse);
+      const r = await c.request(OpCode.getData, GetDataRequest.encode({ path, watch: false }), GetDataResponse);
+      out.push(r.err === ErrCode.OK ? (r.body?.data ?? Buffer.alloc(0)).toString() : null);
+    } finally {
+      await c.close();
+    }
+  }
+  return out;
+}
+
+/** zkCli.sh 3.8.0 through `via`: creates, sets, lists, reads the ensemble's config. */
+export async function zkCliScenario(t: ExecutionContext, e: ScenarioEnsemble, via: Member): Promise<void> {
+  const p = `/cli-${via.sid}`;
+  const session = [`create ${p} hello`, `create -s ${p}/seq- s`, `create -e ${p}/eph e`, `set ${p} world`, `ls ${p}`, `get ${p}`, 'config', `delete ${p}/eph`, 'quit'].join('\n') + '\n';
+  const r = await runProcess(ZKCLI, ['-server', `${LOOPBACK}:${via.clientPort}`], { input: session, timeoutMs: 90_000 });
+  t.false(r.timedOut, r.output);
+  // zkCli prints the Created lines on stderr.
+  t.regex(r.output, new RegExp(`Created ${p}\\n`));
+  t.regex(r.output, new RegExp(`Created ${p}/seq-0000000000`));
+  t.regex(r.stdout, /\[eph, seq-0000000000\]/);
+  t.regex(r.stdout, /^world$/m);
+  // `config` reads /zookeeper/config: the member list and its version.
+  for (const m of e.plan) t.regex(r.stdout, new RegExp(`server\\.${m.sid}=${LOOPBACK}:${m.quorumPort}:${m.electionPort}:${m.role};${LOOPBACK}:${m.clientPort}`));
+  t.regex(r.stdout, /version=0/);
+  t.deepEqual(await readEverywhere(e.members, p), e.members.map(() => 'world'));
+  t.deepEqual(await readEverywhere(e.members, `${p}/eph`), e.members.map(() => null));
+}
+
+/** kazoo 2.8's recipes (compat-tests/standalone/clients/kazoo) through `via`. */
+export async function kazooScenario(t: ExecutionContext, via: Member): Promise<void> {
+  const r = await runProcess(PYTHON, [clientSource('kazoo', 'kazoo_scenarios.py'), `${LOOPBACK}:${via.clientPort}`], { timeoutMs: 130_000 });
+  t.false(r.timedOut, r.output);
+  for (const name of KAZOO) t.regex(r.stdout, new RegExp(`^PASS ${name} \\(`, 'm'), `${name}:\n${r.output}`);
+  t.regex(r.stdout, /^DONE failures=0$/m, r.output);
+}
+
+/** Curator 5.4's recipes (compat-tests/standalone/clients/curator) through `via`. */
+export async function curatorScenario(t: ExecutionContext, via: Member): Promise<void> {
+  const classes = mkdtempSync(join(tmpdir(), 'zkts-curator-'));
+  const javac = await runProcess('javac', ['-nowarn', '-cp', JAVA_CLIENT_CLASSPATH, '-d', classes, clientSource('curator', 'CuratorScenarios.java')], { timeoutMs: 120_000 });
+  t.is(javac.code, 0, javac.output);
+  const r = await runProcess('java', ['-Xshare:auto', '-cp', `${classes}:${JAVA_CLIENT_CLASSPATH}`, 'CuratorScenarios', `${LOOPBACK}:${via.clientPort}`], { timeoutMs: 170_000 });
+  t.false(r.timedOut, r.output);
+  for (const name of CURATOR) t.regex(r.stdout, new RegExp(`^PASS ${name} \\(`, 'm'), `${name}:\n${r.output}`);
+  t.regex(r.stdout, /^DONE failures=0$/m, r.output);
+}
+
+/**
+ * The C client (cli_mt, libzookeeper-mt 3.8.0) through `via`: creates of each mode, set/get/ls,
+ * a data watch fired by a write made through another member, and its ephemeral gone everywhere
+ * once it quits.
+ */
+export async function cliMtScenario(t: ExecutionContext, e: ScenarioEnsemble, via: Member): Promise<void> {
+  const p = `/cm-${via.sid}`;
+  const other = e.members.find((m) => m !== via)!;
+  const cli = new LineDriver(CLI_MT, [`${LOOPBACK}:${via.clientPort}`]);
+  try {
+    await cli.waitFor(/Watcher SESSION_EVENT state = CONNECTED_STATE/, 30_000);
+    await cli.run(`create ${p}`, new RegExp(`\\[${p}\\]: rc = 0\\n`));
+    await cli.run(`create +e ${p}/e`, new RegExp(`\\[${p}/e\\]: rc = 0\\n`));
+    await cli.run(`create +s ${p}/s-`, new RegExp(`\\[${p}/s-\\]: rc = 0\\n\\tname = ${p}/s-0000000001\\n`));
+    await cli.run(`set ${p} hello`, new RegExp(`${p}: rc = 0 Stat:\\n(\\t.*\\n){4}\\tversion=1`));
+    // cli_mt's get leaves a data watch on the node.
+    await cli.run(`get ${p}`, new RegExp(`${p}: rc = 0\\n value_len = 5\\nhello\\n`));
+    const ls = await cli.run(`ls ${p}`, new RegExp(`${p}: rc = 0\\n((?:\\t.+\\n)+)time = `));
+    t.deepEqual(ls[1]!.trim().split(/\s+/).sort(), ['e', 's-0000000001']);
+    // A write through another member fires the watch held by `via`.
+    const w = await ZkTestClient.connect(LOOPBACK, other.clientPort, { timeoutMs: 10_000 });
+    try {
+      const r = await w.request(OpCode.setData, SetDataRequest.encode({ path: p, data: Buffer.from('elsewhere'), version: -1 }), SetDataResponse);
+      t.is(r.err, ErrCode.OK);
+    } finally {
+      await w.close();
+    }
+    await cli.waitFor(new RegExp(`Watcher CHANGED_EVENT state = CONNECTED_STATE for path ${p}\\n`));
+    await cli.run(`sync ${p}`, new RegExp(`\\[${p}\\]: rc = 0\\n`));
+    await cli.run(`get ${p}`, new RegExp(`${p}: rc = 0\\n value_len = 9\\nelsewhere\\n`));
+    // cli_mt creates with the data "new".
+    t.deepEqual(await readEverywhere(e.members, `${p}/e`), e.members.map(() => 'new'));
+    cli.send('quit');
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([cli.exit, new Promise<null>((r) => (timer = setTimeout(() => r(null), 15_000)))]);
+    clearTimeout(timer);
+    t.not(exit, null, `cli_mt did not exit after quit:\n${cli.output}`);
+  } finally {
+    await cli.kill();
+  }
+  // Its session closed: the ephemeral went on every member, the rest stays.
+  t.deepEqual(await readEverywhere(e.members, `${p}/e`), e.members.map(() => null));
+  t.deepEqual(await readEverywhere(e.members, p), e.members.map(() => 'elsewhere'));
 }
