@@ -31,9 +31,8 @@ export function roleGaugeReads(kind: RoleKind, q: QuorumStatus): Record<string, 
     learners: lead((l) => l.learners),
     synced_followers: lead((l) => l.syncedFollowers),
     synced_non_voting_followers: lead((l) => l.syncedNonVotingFollowers),
-    // A follower reports its observer master's count, null (not listed) without one: zkts
-    // followers serve no observers.
-    synced_observers: kind === 'leader' ? lead((l) => l.syncedObservers) : () => null,
+    // A follower reports its observer master's count, null (not listed) without one.
+    synced_observers: kind === 'leader' ? lead((l) => l.syncedObservers) : () => q.observerMasterSynced?.() ?? null,
     pending_syncs: lead((l) => l.pendingSyncs),
     leader_uptime: lead((l) => l.uptimeMs),
     last_proposal_size: lead((l) => l.proposalSizes.last),

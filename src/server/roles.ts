@@ -5,6 +5,7 @@
 
 import type { LoggedTxn } from '../persistence/txn';
 import type { ForwardedRequest } from '../quorum/zab/learner-types';
+import type { ReconfigHook } from './prep/reconfig';
 
 /** The leader's Zab side, as the pipeline sees it (implemented by the peer's leader runner). */
 export interface LeaderLink {
@@ -12,6 +13,8 @@ export interface LeaderLink {
   nextZxid(): bigint;
   /** Proposes a prepared txn (numbered with nextZxid()); `committed` is called once a quorum has it. */
   propose(txn: LoggedTxn): void;
+  /** With reconfigEnabled: what prep needs to run a reconfig (absent: reconfig stays disabled). */
+  readonly reconfig?: ReconfigHook;
 }
 
 /** A follower's or observer's Zab side (implemented by the peer's learner runner). */
@@ -46,6 +49,8 @@ export interface QuorumStatus {
   peerState(): string;
   /** The leader's learner counts and proposal sizes, while leading. */
   leader(): LeaderStatus | null;
+  /** A follower's observer master: its synced observers; null without one (observerMasterPort). */
+  observerMasterSynced?(): number | null;
 }
 
 export interface LeaderStatus {

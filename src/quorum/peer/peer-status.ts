@@ -20,6 +20,8 @@ export interface PeerStatusSource {
   state(): ServerStateName;
   leader(): LeaderRunner | null;
   learner(): LearnerRunner | null;
+  /** The follower's observer master, if it runs one. */
+  observerMaster?(): { readonly machine: { readonly activeObservers: readonly unknown[] } } | null;
 }
 
 export function peerStatus(s: PeerStatusSource): QuorumStatus {
@@ -34,6 +36,10 @@ export function peerStatus(s: PeerStatusSource): QuorumStatus {
     configText: () => s.configText,
     peerState: () => detailedPeerState(s),
     leader: () => leaderStatus(s.leader()),
+    observerMasterSynced: () => {
+      const om = s.observerMaster?.() ?? null;
+      return om === null ? null : om.machine.activeObservers.length;
+    },
   };
 }
 

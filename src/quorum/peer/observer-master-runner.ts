@@ -1,0 +1,246 @@
+// The observer master's shell (ObserverMaster.start/run and its LearnerHandler threads): a follower
+// with observerMasterPort listens there while it follows, gives each observer connection an id,
+// drives the pure ObserverMasterMachine, streams SNAPs of the follower's tree, and hands what
+// observers send up to the follower's own connection to the leader (ObserverMasterHost).
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { snapStreamChunks } from '../../persistence/snapshot';
+import type { SnapshotSource } from '../../persistence/snapshot-contract';
+import type { Logger } from '../../util/logger';
+import type { Zxid } from '../types';
+import { ObserverMasterMachine, type ObserverConnId, type ObserverMasterInput, type ObserverMasterOptions, type ObserverMasterOutput } from '../zab/observer-master';
+import type { LearnerRequest, SessionTouch } from '../zab/payloads';
+import { planSync, type SyncProposal } from '../zab/sync-planner';
+import { QuorumSocket } from './quorum-socket';
+import { monotonicNowMs, Stepper } from './stepper';
+
+/** What the master needs from the follower. */
+export interface ObserverMasterHost {
+  snapshotSource(): SnapshotSource;
+  lastProcessedZxid(): Zxid;
+  /** Forward an observer's client request to the leader; `conn` owns the answer to a sync. */
+  forward(conn: ObserverConnId, request: LearnerRequest): void;
+  revalidate(sessionId: bigint, timeoutMs: number): void;
+  touch(sessions: readonly SessionTouch[]): void;
+}
+
+export interface ObserverMasterRunnerOptions {
+  readonly log: Logger;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly listenOnAllIPs?: boolean;
+  readonly host: ObserverMasterHost;
+  readonly machine: Omit<ObserverMasterOptions, 'nowMs'>;
+  readonly lengthMax?: number;
+}
+
+export class ObserverMasterRunner {
+  readonly machine: ObserverMasterMachine;
+  private readonly log: Logger;
+  private readonly stepper: Stepper<ObserverMasterInput, ObserverMasterOutput>;
+  private server: Server | null = null;
+  private readonly conns = new Map<ObserverConnId, QuorumSocket>();
+  private nextConn = 1;
+  private over = false;
+
+  constructor(private readonly o: ObserverMasterRunnerOptions) {
+    this.log = o.log.child({ component: 'observer-master' });
+    this.machine = new ObserverMasterMachine({ ...o.machine, nowMs: monotonicNowMs() });
+    this.stepper = new Stepper<ObserverMasterInput, ObserverMasterOutput>(
+      this.machine,
+      (out) => this.execute(out),
+      (nowMs) => ({ type: 'tick', nowMs }),
+      (e) => {
+        // A bug here must not take the follower down with it: stop serving observers only.
+        this.log.error('observer master failed; closing it', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        this.stop('observer master runtime error');
+      },
+    );
+  }
+
+  /** Binds the port (ObserverMaster.start). Rejects when it cannot listen. */
+  async start(): Promise<void> {
+    const host = this.o.listenOnAllIPs === true ? '0.0.0.0' : this.o.listen.host;
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = createServer((socket) => this.accepted(socket));
+      const fail = (e: Error): void => {
+        s.close();
+        reject(e);
+      };
+      s.once('error', fail);
+      s.listen({ host, port: this.o.listen.port, backlog: 10 }, () => {
+        s.off('error', fail);
+        s.on('error', () => undefined);
+        resolve(s);
+      });
+    });
+    if (this.over) {
+      server.close();
+      return;
+    }
+    this.server = server;
+    this.log.info('observer master: accepting observer connections', { address: `${host}:${this.o.listen.port}` });
+    this.stepper.run([]);
+  }
+
+  /** The follower applied a committed txn: relay it to the synced observers (with the designated leader of an activated reconfig). */
+  committed(txn: SyncProposal, designatedLeader?: bigint): void {
+    this.stepper.input({ type: 'committed', txn, ...(designatedLeader === undefined ? {} : { designatedLeader }), nowMs: monotonicNowMs() });
+  }
+
+  /** The leader answered a REVALIDATE: true when it was an observer's (it is passed on). */
+  revalidated(sessionId: bigint, valid: boolean): boolean {
+    if (this.over) return false;
+    const r = this.machine.revalidated(sessionId, valid);
+    for (const out of r.outputs) this.execute(out);
+    return r.handled;
+  }
+
+  /** The leader answered a sync forwarded for `conn`. */
+  syncAnswered(conn: ObserverConnId): void {
+    this.stepper.input({ type: 'syncAnswered', conn, nowMs: monotonicNowMs() });
+  }
+
+  stop(reason: string): void {
+    if (this.over) return;
+    for (const out of this.machine.stop(reason)) this.execute(out);
+    this.over = true;
+    this.stepper.stop();
+    for (const qs of this.conns.values()) qs.close(reason);
+    this.conns.clear();
+    this.server?.close();
+    this.server = null;
+    this.log.info('observer master stopped', { reason });
+  }
+
+  private accepted(socket: Socket): void {
+    if (this.over) {
+      socket.destroy();
+      return;
+    }
+    const conn = this.nextConn++;
+    const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
+    this.conns.set(conn, qs);
+    this.log.info('observer connected', { conn, remote: qs.remote });
+    qs.start({
+      packet: (p) => this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() }),
+      closed: (reason) => {
+        if (this.conns.get(conn) !== qs) return;
+        this.conns.delete(conn);
+        this.log.info('observer connection closed', { conn, reason });
+        this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
+      },
+    });
+    this.stepper.input({ type: 'connected', conn, nowMs: monotonicNowMs() });
+  }
+
+  private execute(out: ObserverMasterOutput): void {
+    if (this.over) return;
+    switch (out.type) {
+      case 'send':
+        this.conns.get(out.to)?.send(out.packet);
+        return;
+      case 'sendSnapshot':
+        this.sendSnapshot(out.to, out.zxid);
+        return;
+      case 'close': {
+        const qs = this.conns.get(out.conn);
+        this.conns.delete(out.conn);
+        this.log.info('closing an observer connection', { conn: out.conn, reason: out.reason });
+        qs?.close(out.reason);
+        return;
+      }
+      case 'observerSynced':
+        this.log.info('syncing observer', { conn: out.conn, observer: String(out.sid), mode: out.plan });
+        return;
+      case 'forwardRequest':
+        this.o.host.forward(out.conn, out.request);
+        return;
+      case 'revalidateSession':
+        this.o.host.revalidate(out.sessionId, out.timeoutMs);
+        return;
+      case 'touchSessions':
+        this.o.host.touch(out.sessions);
+        return;
+      case 'log':
+        this.log[out.level](out.message);
+        return;
+    }
+  }
+
+  /** As the leader's: the tree streams right behind the SNAP packet; later INFORMs re-apply. */
+  private sendSnapshot(conn: ObserverConnId, zxid: Zxid): void {
+    const qs = this.conns.get(conn);
+    const done = (): void => this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() });
+    if (qs === undefined) return done();
+    const at = this.o.host.lastProcessedZxid();
+    if (at !== zxid) this.log.warn('SNAP zxid differs from the tree', { conn, snapZxid: zxid, treeZxid: at });
+    qs.sendRaw(snapStreamChunks(this.o.host.snapshotSource())).then(done, (e: unknown) => qs.close(`SNAP stream failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}
+
+/** What a follower's observer master is built from (Follower.followLeader's `new ObserverMaster`). */
+export interface FollowerMasterSetup {
+  readonly log: Logger;
+  readonly sid: bigint;
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly listenOnAllIPs?: boolean;
+  readonly lengthMax: number;
+  readonly tickTimeMs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  /** The follower's last seen config text (NEWLEADER's data). */
+  readonly configText: string;
+  readonly sizeLimit?: number;
+  /** The follower's database (PeerStorage). */
+  readonly storage: {
+    readonly tree: { readonly lastProcessedZxid: Zxid; snapshotSource(sessions: Map<bigint, number>): SnapshotSource };
+    readonly db: { readonly sessions: Map<bigint, number> };
+    readonly currentEpoch: bigint;
+    committedProposals(): SyncProposal[];
+  };
+  /** The follower's connection to the leader. */
+  readonly link: {
+    forwardFor(owner: number, request: LearnerRequest): void;
+    revalidate(sessionId: bigint, timeoutMs: number): void;
+    touch(sessionId: bigint, timeoutMs: number): void;
+  };
+}
+
+/**
+ * Builds and starts a follower's observer master. `onListenFailed` runs when the port cannot be
+ * bound: unlike the reference (whose follower then fails), the follower keeps following.
+ */
+export function startFollowerObserverMaster(f: FollowerMasterSetup, onListenFailed: (e: unknown) => void): ObserverMasterRunner {
+  const s = f.storage;
+  const om = new ObserverMasterRunner({
+    log: f.log,
+    listen: f.listen,
+    ...(f.listenOnAllIPs === undefined ? {} : { listenOnAllIPs: f.listenOnAllIPs }),
+    lengthMax: f.lengthMax,
+    host: {
+      snapshotSource: () => s.tree.snapshotSource(s.db.sessions),
+      lastProcessedZxid: () => s.tree.lastProcessedZxid,
+      forward: (conn, request) => f.link.forwardFor(conn, request),
+      revalidate: (sessionId, timeoutMs) => f.link.revalidate(sessionId, timeoutMs),
+      touch: (sessions) => {
+        for (const t of sessions) f.link.touch(t.sessionId, t.timeoutMs);
+      },
+    },
+    machine: {
+      sid: f.sid,
+      epoch: s.currentEpoch,
+      tickTimeMs: f.tickTimeMs,
+      initLimit: f.initLimit,
+      syncLimit: f.syncLimit,
+      newLeaderConfig: Buffer.from(f.configText, 'utf8'),
+      ...(f.sizeLimit === undefined ? {} : { sizeLimit: f.sizeLimit }),
+      planSync: (peerLastZxid) => planSync({ peerLastZxid, lastProcessedZxid: s.tree.lastProcessedZxid, committedLog: s.committedProposals() }),
+    },
+  });
+  om.start().catch((e: unknown) => {
+    f.log.error('cannot listen on the observerMasterPort; following without serving observers', { port: f.listen.port, error: e instanceof Error ? e.message : String(e) });
+    om.stop('cannot listen');
+    onListenFailed(e);
+  });
+  return om;
+}
