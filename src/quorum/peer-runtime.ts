@@ -4,6 +4,8 @@
 
 import type { ServerConfig } from '../config';
 import { toServerOptions } from '../config';
+import { prepareStartupFiles } from '../config/dynamic-files';
+import { decodeJavaInt } from '../config/java-values';
 import type { Logger } from '../util/logger';
 import { QuorumPeer, type QuorumPeerOptions } from './peer/quorum-peer';
 
@@ -34,13 +36,12 @@ export function quorumPeerOptions(config: ServerConfig, logger: Logger, onFatal?
   if (config.sslQuorum) refuse('quorum TLS (sslQuorum) is not supported');
   if (config.servers.some((s) => s.addresses.length > 1)) refuse('several addresses per server (multiAddress) are not supported');
   const warnings: string[] = [];
-  if (config.reconfigEnabled) warnings.push('reconfigEnabled=true: dynamic reconfig is not supported; the static server list is used and reconfig requests fail');
-  if (config.localSessionsEnabled) warnings.push('localSessionsEnabled=true: local sessions are not supported; every session is global');
-  if (config.observerMasterPort !== null) warnings.push('observerMasterPort is set: observers sync from the leader only');
+  if (config.reconfigEnabled) warnings.push('reconfigEnabled=true: reconfigs are run (as leader) and applied (as follower or observer); see docs/quorum.md for what is not covered');
   const prop = (name: string): string | undefined => config.systemProperties[name]?.value;
   const int = (name: string): number | undefined => {
     const v = prop(name);
-    return v === undefined ? undefined : Number.parseInt(v, 10);
+    // Integer.getInteger decodes (0x10, #10, 010); the config check already refused what does not.
+    return v === undefined ? undefined : decodeJavaInt(v);
   };
   const versionText = config.dynamicConfigVersion;
   const bindRetries = int('zookeeper.electionPortBindRetry');
@@ -49,6 +50,8 @@ export function quorumPeerOptions(config: ServerConfig, logger: Logger, onFatal?
   const maxInterval = int('zookeeper.fastleader.maxNotificationInterval');
   const commitLogCount = int('zookeeper.commitLogCount');
   const connectDelay = int('zookeeper.leaderConnectDelayDuringRetryMs');
+  const observerReconnectDelay = int('zookeeper.observer.reconnectDelayMs');
+  const observerMasterSizeLimit = int('zookeeper.observerMaster.sizeLimit');
   const options: QuorumPeerOptions = {
     myId,
     servers: config.servers,
@@ -59,8 +62,15 @@ export function quorumPeerOptions(config: ServerConfig, logger: Logger, onFatal?
     logger,
     listenOnAllIPs: config.quorumListenOnAllIPs,
     forceSnapSync: prop('zookeeper.forceSnapshotSync') === 'true',
+    ...(config.reconfigEnabled ? { reconfigEnabled: true } : {}),
+    configFile: config.configFile,
+    standaloneEnabled: config.standaloneEnabled,
+    readOnlyMode: config.system.readOnlyModeEnabled,
     ...(commitLogCount === undefined ? {} : { commitLogCount }),
     ...(connectDelay === undefined ? {} : { leaderConnectRetryDelayMs: connectDelay }),
+    ...(config.observerMasterPort === null ? {} : { observerMasterPort: config.observerMasterPort }),
+    ...(observerReconnectDelay === undefined ? {} : { observerReconnectDelayMs: observerReconnectDelay }),
+    ...(observerMasterSizeLimit === undefined ? {} : { observerMasterSizeLimit }),
     election: {
       ...(bindRetries === undefined ? {} : { bindRetries }),
       ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
@@ -76,5 +86,9 @@ export function quorumPeerOptions(config: ServerConfig, logger: Logger, onFatal?
 export async function startQuorumPeer(config: ServerConfig, logger: Logger, onFatal?: QuorumPeerOptions['onFatal']): Promise<QuorumPeer> {
   const { options, warnings } = quorumPeerOptions(config, logger, onFatal);
   for (const w of warnings) logger.warn(w);
+  const files = prepareStartupFiles(config);
+  if (files.backup !== null) logger.info('zoo.cfg holds the server list and reconfigEnabled=true: backed it up', { backup: files.backup });
+  const next = config.nextDynamicConfig;
+  if (files.removedNext && next !== null) logger.info('removed the proposed config left in .dynamic.next', { file: next.file, version: next.version ?? '0' });
   return QuorumPeer.start(options);
 }

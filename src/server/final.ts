@@ -67,7 +67,7 @@ const fail = (err: number): Reply => ({ err, body: null });
  * from the stat bytes the tree took at apply time (fast-codec.ts): the bytes CreateResponse,
  * Create2Response, SetDataResponse, SetACLResponse and MultiResponse encode to.
  */
-export function replyForTxn(req: Request, r: ApplyResult): Reply {
+export function replyForTxn(req: Request, r: ApplyResult, reconfigData?: Buffer | null): Reply {
   if (r.type === OpCode.error) return fail(r.err);
   if (r.err !== 0 && req.type !== OpCode.multi) return fail(r.err);
   switch (req.type) {
@@ -83,6 +83,13 @@ export function replyForTxn(req: Request, r: ApplyResult): Reply {
       return { err: 0, body: r.statBytes! };
     case OpCode.multi:
       return { err: 0, body: encodeMultiResponse((r.multi ?? []).map(multiItem)) };
+    case OpCode.reconfig: {
+      // GetDataResponse{the new config text, the config node's stat}: a length-prefixed buffer, then the stat bytes.
+      const data = reconfigData ?? Buffer.alloc(0);
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(data.length);
+      return { err: 0, body: Buffer.concat([len, data, r.statBytes!]) };
+    }
     default:
       // delete, deleteContainer, closeSession, createSession: no body.
       return { err: 0, body: null };

@@ -26,12 +26,13 @@ import { OrderedPipeline } from './pipeline';
 import { databaseOptions } from './database-options';
 import { FORWARDED_TYPES, LOCAL_TYPES, LearnerWaits, type TxnWait } from './learner-waits';
 import type { LearnerLink, QuorumStatus, RoleKind, ServingRole } from './roles';
+import { NOT_READ_ONLY, readOnlyClientRefusal, readOnlyGate, readOnlyOutcome, readOnlyReconnectRefusal } from './read-only';
 import { quorumView, roleGaugeReads } from './quorum-view';
 import type { ZkDatabaseOptions } from '../persistence/database';
 import type { LearnerRequest, SessionTouch } from '../quorum/zab/payloads';
-import { RequestPreparer } from './prep';
+import { RequestPreparer, type PrepSessions } from './prep';
 import type { PrepOutcome, Request } from './request';
-import { SessionTracker, sessionPassword } from './session';
+import { LOCAL_OWNER, LocalSessions, SessionTracker, isSessionMovedTxn, leaderPrepSessions, learnerOwner, sessionPassword } from './session';
 import { WatchManager } from './watch';
 import { AdminServer, zkServerSource } from '../admin';
 
@@ -44,6 +45,11 @@ interface SubmitHooks {
   onDone?: () => void;
   /** A learner's request on the leader: it is answered through the committed txn, never here. */
   fromLearner?: boolean;
+  /**
+   * The request failed before prep with this code (a local session's ephemeral create without
+   * upgrading): its ErrorTxn carries it on the leader, and the client gets it on any member.
+   */
+  failWith?: number;
 }
 
 /** Per-connection response bookkeeping for `cons` (the reference's ServerCnxn stats). */
@@ -86,13 +92,15 @@ export class ZkServer implements ConnectionHost {
   private prep!: RequestPreparer;
   private readonly watches = new WatchManager<ClientConnection>();
   private sessions!: SessionTracker;
+  /** Local sessions (localSessionsEnabled) while serving as leader, follower or observer. */
+  private local: LocalSessions | null = null;
   private finalEnv!: FinalEnv<ClientConnection>;
   private pipeline = new OrderedPipeline();
   /**
    * How writes are committed: logged here (standalone), proposed to Zab (leader) or forwarded to
    * the leader (follower, observer). A quorum member between roles is idle and serves no client.
    */
-  private role: { readonly kind: 'standalone' | 'idle' } | ServingRole;
+  private role: { readonly kind: 'standalone' | 'idle' | 'read-only' } | ServingRole;
   /** Leader: the pipeline step waiting for each proposed zxid's commit. */
   private readonly commits = new Map<bigint, () => void>();
   /** Follower/observer: forwarded requests waiting for the leader's answer. */
@@ -145,22 +153,36 @@ export class ZkServer implements ConnectionHost {
     const options = this.options;
     const now = Date.now();
     this.sessions = new SessionTracker({ tickTimeMs: options.tickTimeMs, serverId: options.serverId ?? 1, nowMs: now });
+    const k = this.role.kind;
+    const localOn = this.quorum !== null && options.localSessionsEnabled === true && (k === 'leader' || k === 'follower' || k === 'observer');
+    this.local = localOn
+      ? new LocalSessions({ tickTimeMs: options.tickTimeMs, serverId: options.serverId ?? 1, nowMs: now, upgrading: options.localSessionsUpgradingEnabled === true })
+      : null;
     if (this.role.kind === 'standalone' || this.role.kind === 'leader') {
       for (const [id, timeout] of this.db.sessions) this.sessions.add(id, timeout, now);
     }
     const role = this.role;
     this.prep = new RequestPreparer({
       tree: this.db.tree,
-      sessions: this.sessions,
+      sessions: this.local !== null && this.role.kind === 'leader' ? this.leaderPrepSessions(this.local) : this.sessions,
       nextZxid: role.kind === 'leader' ? () => role.link.nextZxid() : () => this.db.lastAppendedZxid + 1n,
       now: () => BigInt(Date.now()),
       config: {
         extendedTypesEnabled: options.extendedTypesEnabled ?? false,
         skipACL: options.skipACL ?? false,
         enforceQuota: options.enforceQuota ?? false,
+        // A quorum leader whose peer has reconfigEnabled hands prep a reconfig hook.
+        ...(role.kind === 'leader' && role.link.reconfig !== undefined ? { reconfigEnabled: true } : {}),
       },
+      ...(role.kind === 'leader' && role.link.reconfig !== undefined ? { reconfig: role.link.reconfig } : {}),
     });
     this.finalEnv = { tree: this.db.tree, watches: this.watches, skipACL: options.skipACL ?? false };
+  }
+
+  /** The leader's prep view with local sessions; its own local sessions' ephemerals are refused without upgrading. */
+  private leaderPrepSessions(local: LocalSessions): PrepSessions {
+    const view = leaderPrepSessions(this.sessions, local, this.options.serverId ?? 1);
+    return local.upgradingEnabled ? view : { ...view, refusesEphemeral: (id) => local.isLocal(id) };
   }
 
   /** ZooKeeperServer.registerMetrics: the gauges read this server when collected. */
@@ -181,9 +203,10 @@ export class ZkServer implements ConnectionHost {
       watch_count: () => this.watches.watchCount(),
       ephemerals_count: () => this.db.tree.ephemeralsCount,
       approximate_data_size: () => this.db.tree.approximateDataSize,
-      global_sessions: () => this.sessions.size,
+      // ZKDatabase.getSessionCount: the committed global sessions, which a learner knows too.
+      global_sessions: () => this.db.sessions.size,
       // Local sessions are a quorum feature (localSessionsEnabled); a standalone server has none.
-      local_sessions: zero,
+      local_sessions: () => this.local?.size ?? 0,
       open_file_descriptor_count: openFileDescriptorCount,
       max_file_descriptor_count: maxFileDescriptorCount,
       // zkts never drops connections at random (the reference's connection throttle does).
@@ -360,6 +383,11 @@ export class ZkServer implements ConnectionHost {
       conn.close('ZooKeeperServer not running', 'info');
       return;
     }
+    const roRefusal = this.role.kind === 'read-only' ? readOnlyClientRefusal(req) : null;
+    if (roRefusal !== null) {
+      conn.close(roRefusal, 'info');
+      return;
+    }
     if (req.lastZxidSeen > this.db.lastProcessedZxid) {
       // The client has seen a newer state than ours: it must try another server.
       conn.close(`client has seen zxid 0x${req.lastZxidSeen.toString(16)}, ours is 0x${this.db.lastProcessedZxid.toString(16)}`, 'info');
@@ -369,6 +397,10 @@ export class ZkServer implements ConnectionHost {
     const min = this.options.minSessionTimeoutMs ?? 2 * tick;
     const max = this.options.maxSessionTimeoutMs ?? 20 * tick;
     const timeout = Math.min(Math.max(req.timeOut, min), max);
+    if (req.sessionId === 0n && this.local !== null) {
+      this.createLocalSession(conn, timeout, readOnlyPresent);
+      return;
+    }
     if (req.sessionId === 0n) {
       const id = this.sessions.create(timeout, Date.now());
       conn.timeoutMs = timeout;
@@ -376,14 +408,23 @@ export class ZkServer implements ConnectionHost {
       conn.sessionId = id;
       const body = Buffer.allocUnsafe(4);
       body.writeInt32BE(timeout, 0);
-      this.submit(conn, { sessionId: id, cxid: 0, type: OpCode.createSession, body, authInfo: conn.authInfo }, {
+      this.submit(conn, { sessionId: id, cxid: 0, type: OpCode.createSession, body, authInfo: conn.authInfo, owner: LOCAL_OWNER }, {
         onDone: () => this.finishSessionInit(conn, id, timeout, readOnlyPresent, true),
       });
+      return;
+    }
+    const roReconnect = this.role.kind === 'read-only' ? readOnlyReconnectRefusal(req.sessionId, this.db.sessions) : null;
+    if (roReconnect !== null) {
+      conn.close(roReconnect, 'info');
       return;
     }
     // As 3.8, the session's current connection is closed before the password is even checked.
     const prior = this.bySession.get(req.sessionId);
     if (prior !== undefined && prior !== conn) prior.close('session moved to a new connection', 'info');
+    if (this.local?.isLocal(req.sessionId) === true) {
+      this.reopenLocalSession(conn, req, timeout, readOnlyPresent);
+      return;
+    }
     const role = this.role;
     if (role.kind === 'follower' || role.kind === 'observer') {
       // Only the leader knows whether a session is alive (LearnerZooKeeperServer.revalidateSession).
@@ -401,6 +442,8 @@ export class ZkServer implements ConnectionHost {
       // As the reference, a reconnect runs on the newly negotiated timeout.
       conn.timeoutMs = timeout;
       this.sessions.touch(req.sessionId, Date.now(), timeout);
+      // LeaderZooKeeperServer.revalidateSession: the leader's own clients now own the session.
+      if (role.kind === 'leader') this.sessions.setOwner(req.sessionId, LOCAL_OWNER);
       this.bySession.set(req.sessionId, conn);
       this.finishSessionInit(conn, req.sessionId, timeout, readOnlyPresent, true);
     } else {
@@ -414,7 +457,8 @@ export class ZkServer implements ConnectionHost {
       timeOut: valid ? timeout : 0,
       sessionId: valid ? id : 0n,
       passwd: valid ? sessionPassword(id) : Buffer.alloc(16),
-      ...(readOnlyPresent ? { readOnly: false } : {}),
+      // Only a read-only server says true (ZooKeeperServer.finishSessionInit).
+      ...(readOnlyPresent ? { readOnly: this.role.kind === 'read-only' } : {}),
     });
     this.stats.packetsSent++;
     conn.sendFrame(res);
@@ -429,10 +473,13 @@ export class ZkServer implements ConnectionHost {
     this.stats.packetsReceived++;
     // The frame: length prefix, RequestHeader (xid, type), body.
     if (this.track) this.metrics.bytesReceivedCount.value += 12 + body.length;
-    this.sessions.touch(conn.sessionId, Date.now(), conn.timeoutMs);
-    // A learner reports its clients' activity to the leader, which decides expiry.
-    const role = this.role;
-    if (role.kind === 'follower' || role.kind === 'observer') role.link.touch(conn.sessionId, conn.timeoutMs);
+    // A local session's activity stays here; the leader never hears of it.
+    if (this.local?.touch(conn.sessionId, Date.now(), conn.timeoutMs) !== true) {
+      this.sessions.touch(conn.sessionId, Date.now(), conn.timeoutMs);
+      // A learner reports its clients' activity to the leader, which decides expiry.
+      const role = this.role;
+      if (role.kind === 'follower' || role.kind === 'observer') role.link.touch(conn.sessionId, conn.timeoutMs);
+    }
     if (header.type === OpCode.auth) {
       this.handleAuth(conn, body);
       return;
@@ -445,7 +492,7 @@ export class ZkServer implements ConnectionHost {
       return;
     }
     // The reference keeps a connection's ids in a hash set: whoAmI and `auth` ACLs see that order.
-    this.submit(conn, { sessionId: conn.sessionId, cxid: header.xid, type: header.type, body, authInfo: conn.orderedAuthInfo });
+    this.submit(conn, { sessionId: conn.sessionId, cxid: header.xid, type: header.type, body, authInfo: conn.orderedAuthInfo, owner: LOCAL_OWNER });
   }
 
   private handleAuth(conn: ClientConnection, body: Buffer): void {
@@ -468,7 +515,16 @@ export class ZkServer implements ConnectionHost {
   // ---- the pipeline ----
 
   private submit(conn: ClientConnection | null, req: Request, hooks: SubmitHooks = {}): void {
+    if (this.local !== null && conn !== null) {
+      const local = this.submitLocal(conn, req);
+      if (local === 'handled') return;
+      if (local === 'refuse') hooks = { ...hooks, failWith: ErrCode.EPHEMERALONLOCALSESSION };
+    }
     const role = this.role;
+    if (role.kind === 'read-only') {
+      this.submitReadOnly(conn, req, hooks);
+      return;
+    }
     if (role.kind === 'follower' || role.kind === 'observer') {
       this.submitToLeader(conn, req, hooks, role.link);
       return;
@@ -477,6 +533,7 @@ export class ZkServer implements ConnectionHost {
     let outcome = this.prep.prepare(req);
     // A learner waits for a committed txn for everything it forwards: a refusal becomes an ErrorTxn.
     if (hooks.fromLearner === true && outcome.kind !== 'txn') outcome = this.learnerErrorTxn(req, outcome);
+    if (hooks.failWith !== undefined && outcome.kind === 'txn' && outcome.txn.body.type === OpCode.error) outcome.txn.body.txn.err = hooks.failWith;
     const txn: LoggedTxn | null = outcome.kind === 'txn' ? outcome.txn : null;
     // A leader's txns are logged by Zab (its own ACK), not here.
     const leader = role.kind === 'leader' ? role.link : null;
@@ -564,6 +621,40 @@ export class ZkServer implements ConnectionHost {
     link.forward({ sessionId: req.sessionId, cxid: req.cxid, opType: req.type, body: req.body, authinfo });
   }
 
+  /**
+   * A read-only server's request (src/server/read-only.ts): writes and sync get NOTREADONLY, the
+   * session's create/close happen here only, the rest is read; all answered in arrival order.
+   */
+  private submitReadOnly(conn: ClientConnection | null, req: Request, hooks: SubmitHooks): void {
+    const started = Date.now();
+    const gate = readOnlyGate(req.type);
+    const outcome = gate === 'refuse' ? NOT_READ_ONLY : gate === 'pass' ? readOnlyOutcome(this.prep.prepare(req)) : null;
+    const done = this.admit(conn);
+    const step = (): void => {
+      if (outcome !== null) this.finish(conn, req, outcome, null, hooks);
+      else if (req.type === OpCode.createSession) hooks.onDone?.();
+      else this.closeReadOnlySession(conn, req);
+      this.recordLatency(started, conn, req, false);
+      done();
+    };
+    this.pipeline.push(null, step, (e) => {
+      this.fatal(e);
+      done();
+    });
+  }
+
+  /** closeSession of a session only this (read-only) server knows: no txn, the connection closes. */
+  private closeReadOnlySession(conn: ClientConnection | null, req: Request): void {
+    this.sessions.remove(req.sessionId);
+    const owner = this.bySession.get(req.sessionId);
+    if (conn === null) {
+      owner?.close('session expired', 'info');
+      return;
+    }
+    this.reply(conn, req.cxid, ErrCode.OK, null);
+    conn.close('client closed the session', 'debug');
+  }
+
   /** What prep refused (no txn) for a learner's request still needs a committed answer. */
   private learnerErrorTxn(req: Request, outcome: PrepOutcome): PrepOutcome {
     const err = outcome.kind === 'reject' ? outcome.err : ErrCode.UNIMPLEMENTED;
@@ -639,6 +730,7 @@ export class ZkServer implements ConnectionHost {
       }
       if (req.type === OpCode.closeSession) {
         this.sessions.remove(req.sessionId);
+        this.local?.remove(req.sessionId);
         const owner = this.bySession.get(req.sessionId);
         if (conn === null) {
           owner?.close('session expired', 'info');
@@ -646,17 +738,34 @@ export class ZkServer implements ConnectionHost {
         }
       }
       if (req.type === OpCode.createSession) {
+        // A local session's upgrade is done: it is global now.
+        this.local?.committed(req.sessionId);
         hooks.onDone?.();
         return;
       }
       if (conn === null) return;
-      const reply = replyForTxn(req, result);
+      if (isSessionMovedTxn(txn)) {
+        // FinalRequestProcessor (ZOOKEEPER-710): the client has moved on; no reply, the connection closes.
+        conn.close('session moved to another server', 'info');
+        return;
+      }
+      if (hooks.failWith !== undefined && txn.body.type === OpCode.error) {
+        // A learner: the leader logged its own refusal; the client gets the member's reason.
+        this.reply(conn, req.cxid, hooks.failWith, null);
+        return;
+      }
+      const reply = replyForTxn(req, result, txn.body.type === OpCode.reconfig ? txn.body.txn.data : undefined);
       this.reply(conn, req.cxid, reply.err, reply.body);
       if (req.type === OpCode.closeSession) conn.close('client closed the session', 'debug');
       return;
     }
     if (conn === null) return;
     if (outcome.kind === 'reject') {
+      if (outcome.err === ErrCode.SESSIONMOVED) {
+        // A read through a server that no longer owns the session: closed without a reply, as a write.
+        conn.close('session moved to another server', 'info');
+        return;
+      }
       // UnimplementedRequestProcessor answers with the request's zxid, which is -1 for a non-txn.
       if (outcome.err === ErrCode.UNIMPLEMENTED) {
         if (this.track) this.metrics.responseSent(REPLY_HEADER_BYTES);
@@ -748,13 +857,107 @@ export class ZkServer implements ConnectionHost {
   // ---- sessions ----
 
   private expireSessions(): void {
-    // Only a standalone server or a leader expires sessions; learners report activity to it.
-    if (this.role.kind !== 'standalone' && this.role.kind !== 'leader') return;
+    this.expireLocalSessions();
+    // Only a standalone server or a leader expires sessions; learners report activity to it. A
+    // read-only server expires the sessions it created (local: the closeSession writes nothing).
+    const kind = this.role.kind;
+    if (kind !== 'standalone' && kind !== 'leader' && kind !== 'read-only') return;
     for (const id of this.sessions.expired(Date.now())) {
       this.log.info('session expired', { sessionId: id });
       if (this.track) this.metrics.staleSessionsExpired.value++;
       this.sessions.setClosing(id);
       this.submit(null, { sessionId: id, cxid: 0, type: OpCode.closeSession, body: Buffer.alloc(0), authInfo: [] });
+    }
+  }
+
+  // ---- local sessions (localSessionsEnabled; session/local-sessions.ts) ----
+
+  /** A new session numbered and tracked here; no createSession goes to the leader, nothing is logged. */
+  private createLocalSession(conn: ClientConnection, timeout: number, readOnlyPresent: boolean): void {
+    const id = this.local!.create(timeout, Date.now());
+    this.local!.tracker.setOwner(id, LOCAL_OWNER);
+    conn.timeoutMs = timeout;
+    conn.sessionId = id;
+    this.bySession.set(id, conn);
+    this.log.info('local session created', { sessionId: id });
+    this.finishSessionInit(conn, id, timeout, readOnlyPresent, true);
+  }
+
+  /** A reconnect with one of our local sessions is answered here (LearnerZooKeeperServer.revalidateSession). */
+  private reopenLocalSession(conn: ClientConnection, req: ConnectRequest, timeout: number, readOnlyPresent: boolean): void {
+    const ok = req.passwd !== null && req.passwd.equals(sessionPassword(req.sessionId)) && this.local!.touch(req.sessionId, Date.now(), timeout);
+    if (ok) {
+      conn.timeoutMs = timeout;
+      this.bySession.set(req.sessionId, conn);
+    }
+    this.finishSessionInit(conn, req.sessionId, ok ? timeout : 0, readOnlyPresent, ok);
+  }
+
+  /**
+   * A client request of a local session that needs more than the usual path: its closeSession
+   * stays here ('handled'); an ephemeral create first upgrades the session (a createSession ahead
+   * of it), or, when upgrading is off, goes on to fail with EPHEMERALONLOCALSESSION ('refuse': as
+   * the reference, it is still prepared, and logged as an ErrorTxn). A multi is not singled out:
+   * its ephemeral op fails in prep (checkGlobalSession), as a forwarded multi does in the reference.
+   */
+  private submitLocal(conn: ClientConnection, req: Request): 'handled' | 'go' | 'refuse' {
+    const local = this.local!;
+    if (!local.isLocal(req.sessionId)) return 'go';
+    if (req.type === OpCode.closeSession) {
+      this.inOrder(conn, req, () => {
+        this.dropLocalSession(req.sessionId);
+        this.reply(conn, req.cxid, ErrCode.OK, null);
+        conn.close('client closed the session', 'debug');
+      });
+      return 'handled';
+    }
+    const need = local.need(req);
+    if (need === 'refuse') return req.type === OpCode.multi ? 'go' : 'refuse';
+    if (need === 'upgrade') {
+      const timeout = local.upgrade(req.sessionId)!;
+      this.log.info('upgrading local session to global', { sessionId: req.sessionId });
+      // The leader tracks it as global from here (its prep's trackSession); a learner forwards it.
+      if (this.role.kind === 'leader') this.sessions.add(req.sessionId, timeout, Date.now());
+      const body = Buffer.allocUnsafe(4);
+      body.writeInt32BE(timeout, 0);
+      // No owner: the first request that uses it claims it, as the reference's owner-less upgrade.
+      this.submit(null, { sessionId: req.sessionId, cxid: 0, type: OpCode.createSession, body, authInfo: [], owner: null });
+    }
+    return 'go';
+  }
+
+  /** Runs `step` for a request answered on this server, in order with everything before it. */
+  private inOrder(conn: ClientConnection, req: Request, step: () => void): void {
+    const started = Date.now();
+    const done = this.admit(conn);
+    this.pipeline.push(
+      null,
+      () => {
+        step();
+        this.recordLatency(started, conn, req, false);
+        done();
+      },
+      (e) => {
+        this.fatal(e);
+        done();
+      },
+    );
+  }
+
+  private dropLocalSession(sessionId: bigint): void {
+    this.local?.remove(sessionId);
+    this.log.info('local session closed', { sessionId });
+  }
+
+  /** Every serving member expires its own local sessions: nothing is logged, the connection closes. */
+  private expireLocalSessions(): void {
+    const local = this.local;
+    if (local === null) return;
+    for (const id of local.expired(Date.now())) {
+      this.log.info('local session expired', { sessionId: id });
+      if (this.track) this.metrics.staleSessionsExpired.value++;
+      this.dropLocalSession(id);
+      this.bySession.get(id)?.close('session expired', 'info');
     }
   }
 
@@ -788,6 +991,11 @@ export class ZkServer implements ConnectionHost {
 
   // ---- quorum roles (called by the peer runtime, src/quorum/peer) ----
 
+  /** True while a LOOKING quorum member serves read-only clients (beginReadOnly). */
+  get readOnly(): boolean {
+    return this.role.kind === 'read-only';
+  }
+
   /** False while a quorum member is between roles (electing, syncing) and when stopping. */
   get serving(): boolean {
     return !this.stopping && this.role.kind !== 'idle';
@@ -803,6 +1011,18 @@ export class ZkServer implements ConnectionHost {
     if (this.role.kind !== 'idle') throw new Error(`cannot replace the database while serving as ${this.role.kind}`);
     this.db = db;
     this.setUpPipeline();
+  }
+
+  /**
+   * A LOOKING peer with readonlymode.enabled, after its grace period: serve read-only clients over
+   * the current database (src/server/read-only.ts) until endServing, which the peer calls when the
+   * election decides a role. Sessions start empty: the quorum's sessions are not tracked here.
+   */
+  beginReadOnly(): void {
+    if (this.stopping || this.quorum === null || this.role.kind !== 'idle') return;
+    this.role = { kind: 'read-only' };
+    this.setUpPipeline();
+    this.log.info('serving read-only clients', { zxid: this.db.lastProcessedZxid });
   }
 
   /** The election and sync are done: serve clients in `role` until endServing. */
@@ -822,7 +1042,7 @@ export class ZkServer implements ConnectionHost {
     const was = this.role.kind;
     if (was === 'standalone' || was === 'idle') return;
     this.role = { kind: 'idle' };
-    for (const name of ROLE_GAUGES[was]) this.metrics.registry.unregisterGauge(name);
+    if (was !== 'read-only') for (const name of ROLE_GAUGES[was]) this.metrics.registry.unregisterGauge(name);
     for (const c of [...this.connections]) c.close(reason, 'info');
     this.pipeline = new OrderedPipeline();
     this.commits.clear();
@@ -868,9 +1088,10 @@ export class ZkServer implements ConnectionHost {
     if (r.opType === OpCode.createSession && r.body.length >= 4) {
       // PrepRequestProcessor tracks a learner's new session before it is committed.
       this.sessions.add(r.sessionId, r.body.readInt32BE(0), Date.now());
-      this.sessions.setOwner(r.sessionId, `learner:${sid}`);
+      this.sessions.setOwner(r.sessionId, learnerOwner(sid));
     }
-    this.submit(null, { sessionId: r.sessionId, cxid: r.cxid, type: r.opType, body: r.body, authInfo: r.authinfo ?? [] }, { fromLearner: true });
+    const owner = learnerOwner(sid);
+    this.submit(null, { sessionId: r.sessionId, cxid: r.cxid, type: r.opType, body: r.body, authInfo: r.authinfo ?? [], owner }, { fromLearner: true });
   }
 
   /** Leader: sessions a learner's clients used since its last PING. */
@@ -882,7 +1103,7 @@ export class ZkServer implements ConnectionHost {
   /** Leader: a learner's client reconnected; valid sessions are touched and change owner. */
   revalidateSession(sid: bigint, sessionId: bigint, timeoutMs: number): boolean {
     const valid = this.role.kind === 'leader' && this.sessions.touch(sessionId, Date.now(), timeoutMs);
-    if (valid) this.sessions.setOwner(sessionId, `learner:${sid}`);
+    if (valid) this.sessions.setOwner(sessionId, learnerOwner(sid));
     return valid;
   }
 
@@ -978,7 +1199,8 @@ export class ZkServer implements ConnectionHost {
       },
       connectionList: () => [...this.connections].map((c) => this.connectionView(c)),
       sessionBuckets: () => this.sessions.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })),
-      localSessions: () => [...this.bySession.entries()].map(([id, conn]) => [id, conn.timeoutMs] as [bigint, number]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      globalSessionTimeouts: () => [...this.db.sessions.entries()],
+      localSessionBuckets: () => this.local?.tracker.expiryBuckets().map((b) => ({ expiresAtMs: b.expiresAtMs, elements: [...b.elements] })) ?? null,
       ephemerals: () => this.db.tree.sessionsWithEphemerals().map((id) => [id, this.db.tree.getEphemerals(id)] as [bigint, string[]]),
       watchSummary: () => this.watches.summary(),
       watchesByConnection: () => this.watches.dataWatchesByWatcher().map(([w, paths]) => [sessionOf(w), paths] as [bigint, string[]]),
@@ -990,7 +1212,7 @@ export class ZkServer implements ConnectionHost {
         watchCount: this.watches.watchCount(),
         ephemeralsCount: this.db.tree.ephemeralsCount,
         approximateDataSize: this.db.tree.approximateDataSize,
-        globalSessions: this.sessions.size,
+        globalSessions: this.db.sessions.size,
         authFailed: this.authFailed,
         connectionRejected: this.metrics.connectionRejected.value,
         readLatency: this.metrics.readLatency,

@@ -9,7 +9,7 @@ import type { Sid, Zxid } from '../types';
 import { membersFromServers, quorumConfigText } from './config-text';
 import { FleMachine } from './fle-machine';
 import type { ElectionAddress } from './initial-message';
-import { ElectionDriver, type ElectionClock } from './runner';
+import { ElectionDriver, type ElectionClock, type ElectionDriverOptions } from './runner';
 
 export interface ElectionNodeOptions {
   readonly myId: number;
@@ -25,6 +25,8 @@ export interface ElectionNodeOptions {
   readonly minNotificationIntervalMs?: number;
   readonly maxNotificationIntervalMs?: number;
   readonly clock?: ElectionClock;
+  /** A peer carried a newer config while we were LOOKING (the runtime may adopt it). */
+  readonly onNewerConfig?: ElectionDriverOptions['onNewerConfig'];
 }
 
 export interface ElectionNode {
@@ -65,7 +67,7 @@ export async function startElectionNode(o: ElectionNodeOptions): Promise<Electio
     ...(o.minNotificationIntervalMs !== undefined ? { minNotificationIntervalMs: o.minNotificationIntervalMs } : {}),
     ...(o.maxNotificationIntervalMs !== undefined ? { maxNotificationIntervalMs: o.maxNotificationIntervalMs } : {}),
   });
-  const driver = new ElectionDriver({ machine, link: transport, logger: o.logger, ...(o.clock ? { clock: o.clock } : {}) });
+  const driver = new ElectionDriver({ machine, link: transport, logger: o.logger, ...(o.clock ? { clock: o.clock } : {}), ...(o.onNewerConfig ? { onNewerConfig: o.onNewerConfig } : {}) });
   return {
     transport,
     machine,

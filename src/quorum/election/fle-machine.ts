@@ -52,9 +52,9 @@ const PENDING_MAX = 100;
 
 export class FleMachine {
   readonly myId: Sid;
-  private readonly members: QuorumMembers;
-  private readonly nextMembers: QuorumMembers | null;
-  private readonly configText: string;
+  private members: QuorumMembers;
+  private nextMembers: QuorumMembers | null;
+  private configText: string;
   private readonly isObserver: boolean;
   readonly finalizeWaitMs: number;
   readonly minNotificationIntervalMs: number;
@@ -110,6 +110,17 @@ export class FleMachine {
   }
   get isFinalizing(): boolean {
     return this.phase === 'finalizing';
+  }
+
+  /**
+   * A reconfig was activated (QuorumPeer.setQuorumVerifier, then restartLeaderElection): later
+   * votes are counted against `members`, and notifications carry `configText`. A pending next
+   * config no newer than it is dropped.
+   */
+  setMembers(members: QuorumMembers, configText: string): void {
+    this.members = members;
+    this.configText = configText;
+    if (this.nextMembers !== null && this.nextMembers.version <= members.version) this.nextMembers = null;
   }
 
   /**

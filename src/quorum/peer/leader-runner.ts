@@ -21,6 +21,7 @@ import { FileTxnLogSync, type FileTxnLogSyncOptions } from './txn-log-sync';
 import { LearnerQueueMetrics } from '../../metrics/learner-queue';
 import type { ServerMetrics } from '../../metrics/server-metrics';
 import { monotonicNowMs, Stepper } from './stepper';
+import type { ReconfigHook } from '../../server/prep/reconfig';
 
 /** What the leader shell needs from the rest of the peer (database, client pipeline). */
 export interface LeaderHost {
@@ -36,6 +37,10 @@ export interface LeaderHost {
   touchSessions(sid: Sid, sessions: readonly SessionTouch[]): void;
   /** Is the global session valid (then `sid` owns it)? */
   revalidateSession(sid: Sid, sessionId: bigint, timeoutMs: number): boolean;
+  /** reconfigEnabled: a reconfig was proposed (its config is the last seen one). */
+  configProposed?(config: string): void;
+  /** reconfigEnabled: a reconfig committed; activate its config before the txn is applied. */
+  activateConfig?(config: string, designatedLeader: Sid): void;
 }
 
 export interface LeaderRunnerOptions {
@@ -56,6 +61,8 @@ export interface LeaderRunnerOptions {
   readonly txnLogSync?: Omit<FileTxnLogSyncOptions, 'lastProcessedZxid' | 'log'>;
   /** The server's per-learner send-queue summaries (absent: not measured). */
   readonly metrics?: Pick<ServerMetrics, 'learnerHandlerQpSize' | 'learnerHandlerQpTime'>;
+  /** reconfigEnabled: prep's view of the configs for a reconfig request (LeaderLink.reconfig). */
+  readonly reconfig?: ReconfigHook;
 }
 
 export type LeaderEnd =
@@ -72,6 +79,8 @@ export interface ProposalSizes {
 
 export class LeaderRunner {
   readonly machine: ZabLeader;
+  /** LeaderLink.reconfig: set when the peer runs with reconfigEnabled. */
+  readonly reconfig: ReconfigHook | undefined;
   private readonly log: Logger;
   private readonly stepper: Stepper<LeaderInput, LeaderOutput>;
   private server: Server | null = null;
@@ -87,6 +96,7 @@ export class LeaderRunner {
 
   constructor(private readonly o: LeaderRunnerOptions) {
     this.log = o.log.child({ component: 'leader' });
+    this.reconfig = o.reconfig;
     // Only txns the tree has applied (committed ones) go out from the disk log.
     const txnLog = o.txnLogSync === undefined ? undefined : new FileTxnLogSync({ ...o.txnLogSync, lastProcessedZxid: () => o.host.lastProcessedZxid(), log: this.log });
     this.machine = new ZabLeader({ ...o.machine, ...(txnLog === undefined ? {} : { txnLog }), nowMs: monotonicNowMs() });
@@ -101,7 +111,9 @@ export class LeaderRunner {
 
   /** Binds the quorum port, then starts discovery (the leader proposes its own epoch first). */
   async start(): Promise<void> {
-    const host = this.o.listenOnAllIPs === true ? '0.0.0.0' : this.o.listen.host;
+    // quorumListenOnAllIPs: Java binds the wildcard ([::] where the host has IPv6, taking IPv4 too);
+    // Node does the same when no host is given.
+    const host = this.o.listenOnAllIPs === true ? undefined : this.o.listen.host;
     const server = await listen(host, this.o.listen.port, (s) => this.accepted(s));
     if (this.over) {
       // Stopped while binding.
@@ -109,7 +121,7 @@ export class LeaderRunner {
       return;
     }
     this.server = server;
-    this.log.info('leading: accepting learner connections', { address: `${host}:${this.o.listen.port}` });
+    this.log.info('leading: accepting learner connections', { address: `${host ?? '*'}:${this.o.listen.port}` });
     this.stepper.run(this.machine.start());
   }
 
@@ -221,10 +233,27 @@ export class LeaderRunner {
         this.stepper.input({ type: 'sessionRevalidated', conn: out.conn, sessionId: out.sessionId, valid, nowMs: monotonicNowMs() });
         return;
       }
+      case 'configProposed':
+        this.o.host.configProposed?.(out.config);
+        return;
+      case 'activateConfig':
+        this.o.host.activateConfig?.(out.config, out.designatedLeader);
+        return;
       case 'abdicate':
         this.end({ kind: 'abdicated', reason: out.reason });
         return;
     }
+  }
+
+  /**
+   * Leader.isQuorumSynced for a reconfig's new voters: we (if we vote in it) and the synced
+   * followers that vote in it must make a quorum of it.
+   */
+  quorumSyncedFor(voters: readonly Sid[], containsQuorum: (sids: readonly Sid[]) => boolean): boolean {
+    const inNew = new Set(voters);
+    const ids: Sid[] = inNew.has(this.o.machine.sid) ? [this.o.machine.sid] : [];
+    for (const l of this.machine.learners()) if (l.sid !== null && !l.observer && l.synced && inNew.has(l.sid)) ids.push(l.sid);
+    return containsQuorum(ids);
   }
 
   /**
@@ -270,7 +299,7 @@ export class LeaderRunner {
   }
 }
 
-function listen(host: string, port: number, onConnection: (s: Socket) => void): Promise<Server> {
+function listen(host: string | undefined, port: number, onConnection: (s: Socket) => void): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(onConnection);
     const fail = (e: Error): void => {

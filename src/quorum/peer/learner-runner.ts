@@ -15,6 +15,7 @@ import { ZabLearner } from '../zab/learner';
 import type { ForwardedRequest, LearnerInput, LearnerKind, LearnerOptions, LearnerOutput } from '../zab/learner-types';
 import type { DiskQueue } from './disk-queue';
 import { QuorumSocket } from './quorum-socket';
+import { OpCode } from '../../protocol/opcodes';
 import { monotonicNowMs, Stepper } from './stepper';
 
 /** What the learner shell needs from the rest of the peer (database, client pipeline). */
@@ -33,7 +34,13 @@ export interface LearnerHost {
   /** UPTODATE: serve clients; requests go through `link`. */
   serve(kind: LearnerKind, epoch: bigint, link: LearnerRunner): void;
   syncCompleted(): void;
+  /** A SYNC answered a sync forwarded for observer connection `owner` (forwardFor). */
+  observerSyncCompleted?(owner: number): void;
   sessionRevalidated(sessionId: bigint, valid: boolean): void;
+  /** reconfigEnabled: a proposed config becomes the last seen one (`.dynamic.next`). */
+  configProposed?(config: string): void;
+  /** reconfigEnabled: activate a config; true when this server's role or leader changed (leave the role). */
+  activateConfig?(config: string, designatedLeader: bigint | null, zxid: Zxid | null): boolean;
 }
 
 export interface LearnerRunnerOptions {
@@ -71,6 +78,8 @@ export class LearnerRunner {
    */
   snapUnsaved = false;
   private syncLimitTimeout = false;
+  /** An activated reconfig changed our role or leader: end once its txn is applied. */
+  private endAfterApply = false;
 
   constructor(private readonly o: LearnerRunnerOptions) {
     this.log = o.log.child({ component: o.machine.kind, leader: String(o.leader.sid) });
@@ -114,7 +123,25 @@ export class LearnerRunner {
   // ---- what the client pipeline calls while serving ----
 
   forward(request: ForwardedRequest): void {
+    this.noteSync(request, null);
     this.stepper?.input({ type: 'forwardRequest', request, nowMs: monotonicNowMs() });
+  }
+
+  /**
+   * An observer master forwards an observer's request as ours. The leader answers syncs in the
+   * order it got them, so who owns each answer is kept in that order too.
+   */
+  forwardFor(owner: number, request: ForwardedRequest): void {
+    this.noteSync(request, owner);
+    this.stepper?.input({ type: 'forwardRequest', request, nowMs: monotonicNowMs() });
+  }
+
+  /** Whose is each SYNC answer still to come: null for our own clients, else an observer connection. */
+  private readonly syncOwners: (number | null)[] = [];
+
+  private noteSync(request: ForwardedRequest, owner: number | null): void {
+    // Only forwarded ones get an answer (the machine drops requests before it serves).
+    if (request.opType === OpCode.sync && this.machine?.phase === 'broadcast') this.syncOwners.push(owner);
   }
 
   revalidate(sessionId: bigint, timeoutMs: number): void {
@@ -212,7 +239,20 @@ export class LearnerRunner {
         return;
       case 'applyCommitted':
         host.applyCommitted(out.txn);
+        if (this.endAfterApply) this.end({ kind: 'disconnected', reason: 'changes proposed in reconfig' });
         return;
+      case 'configProposed':
+        host.configProposed?.(out.config);
+        return;
+      case 'activateConfig': {
+        // Follower/Observer.processPacket: a change of role or leader throws out of the role, after
+        // the reconfig txn is committed when the packet commits it.
+        const major = host.activateConfig?.(out.config, out.designatedLeader, out.zxid) ?? false;
+        if (!major) return;
+        if (out.thenApplies) this.endAfterApply = true;
+        else this.end({ kind: 'disconnected', reason: 'changes proposed in reconfig' });
+        return;
+      }
       case 'leaderConfig':
         // Dynamic reconfig is off: the local config stays authoritative (ZOOKEEPER-2819).
         return;
@@ -220,9 +260,12 @@ export class LearnerRunner {
         this.log.info(`${this.kind} serving`, { epoch: String(out.epoch), sync: this.machine?.syncMode ?? 'none' });
         host.serve(this.kind, out.epoch, this);
         return;
-      case 'syncCompleted':
-        host.syncCompleted();
+      case 'syncCompleted': {
+        const owner = this.syncOwners.shift() ?? null;
+        if (owner === null) host.syncCompleted();
+        else host.observerSyncCompleted?.(owner);
         return;
+      }
       case 'sessionRevalidated':
         host.sessionRevalidated(out.sessionId, out.valid);
         return;

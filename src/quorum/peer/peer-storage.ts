@@ -42,6 +42,8 @@ export class PeerStorage {
   /** Handed to the log and not yet applied, in zxid order. */
   private logged: ZabTxn[] = [];
   private readonly log: Logger;
+  /** The config activated by a reconfig, replacing the start-up one in the options. */
+  private config: { text: string; version: bigint } | null = null;
 
   constructor(private readonly o: PeerStorageOptions) {
     this.log = o.log.child({ component: 'peer-storage' });
@@ -75,8 +77,15 @@ export class PeerStorage {
 
   /** ZKDatabase.initConfigInZKDatabase: not a txn; /zookeeper nodes are outside the digest. */
   initConfigNode(tree: DataTree = this.tree): void {
+    const c = this.config ?? { text: this.o.configText, version: this.o.configVersion };
     if (!tree.has(CONFIG_PATH)) tree.addConfigNode();
-    tree.setData(CONFIG_PATH, Buffer.from(this.o.configText, 'utf8'), -1, this.o.configVersion, BigInt(Date.now()), []);
+    tree.setData(CONFIG_PATH, Buffer.from(c.text, 'utf8'), -1, c.version, BigInt(Date.now()), []);
+  }
+
+  /** A reconfig was activated: the config node holds it from now on (and after a SNAP or reload). */
+  setConfig(text: string, version: bigint): void {
+    this.config = { text, version };
+    this.initConfigNode();
   }
 
   // ---- disk outputs of the Zab machines ----

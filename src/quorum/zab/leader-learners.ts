@@ -4,7 +4,7 @@
 // (the epoch, quorums, proposals) are asked of the leader through LeaderContext.
 
 import type { QuorumPacket } from '../../protocol/generated';
-import { epochOf, type Sid, type Zxid } from '../types';
+import { epochOf, type QuorumMembers, type Sid, type Zxid } from '../types';
 import { hex, log, type ZabTxn } from './common';
 import { INBOX_PACKETS_MAX, type HandlerPhase, LearnerHandlerState } from './leader-handler';
 import type { ConnId, LeaderOptions, LeaderOutput } from './leader-types';
@@ -15,6 +15,8 @@ import type { SyncPlan } from './sync-planner';
 /** What a learner handler needs from the leader as a whole. */
 export interface LeaderContext {
   readonly opts: LeaderOptions;
+  /** The committed config now (opts.members until a reconfig is activated). */
+  readonly members?: QuorumMembers;
   readonly newLeaderZxid: Zxid;
   /** The leader's tick count. */
   readonly tick: number;
@@ -195,7 +197,7 @@ export class LearnerHandlers {
       const info = pl.decodeLearnerInfo(p.data);
       sid = info.sid;
       version = info.protocolVersion;
-      if (info.configVersion !== null && info.configVersion > this.ctx.opts.members.version) {
+      if (info.configVersion !== null && info.configVersion > (this.ctx.opts.configVersion?.() ?? (this.ctx.members ?? this.ctx.opts.members).version)) {
         return this.drop(h, 'Follower is ahead of the leader (has a later activated configuration)');
       }
     }

@@ -40,6 +40,16 @@ export interface LeaderOptions extends ZabTiming {
    */
   readonly newLeaderConfig?: (newLeaderZxid: Zxid) => Buffer | null;
   readonly nowMs: number;
+  /**
+   * reconfigEnabled: a proposed reconfig txn needs quorums of the old and the new config, and its
+   * commit goes out as COMMITANDACTIVATE / INFORMANDACTIVATE with an activateConfig output.
+   */
+  readonly reconfigEnabled?: boolean;
+  /**
+   * The committed config's version right now, when the runtime can change it outside the machine
+   * (the ZOOKEEPER-1783 bump at start). Learners with a newer one are refused. Default: members.version.
+   */
+  readonly configVersion?: () => bigint;
 }
 
 export type LeaderInput =
@@ -82,6 +92,13 @@ export type LeaderOutput =
   | { readonly type: 'touchSessions'; readonly sid: Sid; readonly sessions: readonly SessionTouch[] }
   /** Is this global session valid (and if so, make `sid` its owner)? Answer with sessionRevalidated. */
   | { readonly type: 'revalidateSession'; readonly conn: ConnId; readonly sid: Sid; readonly sessionId: bigint; readonly timeoutMs: number }
+  /** A reconfig txn was proposed: its config is the last seen one (`.dynamic.next`). */
+  | { readonly type: 'configProposed'; readonly config: string }
+  /**
+   * A reconfig txn committed: activate its config (before the txn is applied). Same shape as the
+   * learner's output; a leader never ends its role for it here (zxid null, thenApplies false).
+   */
+  | { readonly type: 'activateConfig'; readonly config: string; readonly designatedLeader: Sid; readonly zxid: Zxid | null; readonly thenApplies: boolean }
   /** Stop leading (no quorum, timeout, zxid roll-over): every learner was closed; go back to election. */
   | { readonly type: 'abdicate'; readonly reason: string };
 

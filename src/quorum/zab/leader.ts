@@ -11,9 +11,12 @@
 //    for their next ACK; with per-member FIFO acks that case cannot arise, so no change on the wire).
 //  * A second connection from the same sid closes the first (the reference keeps both).
 //  * Learners speaking the pre-Zab-1.0 protocol (no LEADERINFO) are refused.
-//  * Reconfig (COMMITANDACTIVATE/INFORMANDACTIVATE, designated leaders) is not implemented.
+//  * Reconfig (with reconfigEnabled): the designated leader is this server when it still votes,
+//    else the lowest-sid synced follower voting in the new config (the reference prefers the
+//    acker of the most outstanding proposals). The leader never shuts itself down for it: its
+//    followers leave, and it abdicates when it loses its quorum, as the reference ends up doing.
 
-import { epochOf, makeZxid, type Sid, type Zxid } from '../types';
+import { epochOf, makeZxid, type QuorumMembers, type Sid, type Zxid } from '../types';
 import { checkTiming, hex, log, type Token, type ZabTxn } from './common';
 import { CommittedLog } from './committed-log';
 import type { LeaderContext } from './leader-learners';
@@ -22,6 +25,8 @@ import type { ConnId, LeaderInput, LeaderOptions, LeaderOutput } from './leader-
 import { bare, PacketType, withData } from './packets';
 import * as pl from './payloads';
 import { ProposalTracker } from './proposal-tracker';
+import type { QuorumPacket } from '../../protocol/generated';
+import { designatedLeader, proposedConfigOf, type ProposedConfig } from '../reconfig/leader-reconfig';
 import { planSync, type SyncPlan } from './sync-planner';
 
 export type LeaderPhase = 'epoch' | 'acceptedPersist' | 'epochAck' | 'currentPersist' | 'newLeaderAck' | 'broadcast' | 'stopped';
@@ -48,10 +53,15 @@ export class ZabLeader {
   private readonly summary: { epoch: bigint; zxid: Zxid };
   private readonly learnersState: LearnerHandlers;
   private out: LeaderOutput[] = [];
+  /** The committed config (opts.members until a reconfig is activated). */
+  private members: QuorumMembers;
+  /** A proposed reconfig not yet committed (Leader's lastSeenQuorumVerifier ahead of the committed one). */
+  private pendingReconfig: ProposedConfig | null = null;
 
   constructor(private readonly opts: LeaderOptions) {
     checkTiming(opts);
     this.lastProcessed = opts.lastProcessedZxid;
+    this.members = opts.members;
     this.committed = new CommittedLog(opts.commitLogCount, opts.committedLog ?? []);
     this.summary = { epoch: opts.currentEpoch, zxid: opts.lastProcessedZxid };
     this.phaseDeadlineMs = opts.nowMs + this.initMs;
@@ -172,6 +182,9 @@ export class ZabLeader {
     const self = this;
     return {
       opts: this.opts,
+      get members() {
+        return self.members;
+      },
       get newLeaderZxid() {
         return self.newLeaderZxid;
       },
@@ -291,7 +304,12 @@ export class ZabLeader {
     if ((txn.zxid & 0xffffffffn) === 0xffffffffn) {
       return this.abdicate('zxid lower 32 bits have rolled over, forcing re-election, and therefore new epoch start');
     }
-    this.tracker.add(txn);
+    const next = this.reconfigOf(txn);
+    this.tracker.add(txn, next?.members);
+    if (next !== null) {
+      this.pendingReconfig = next;
+      this.out.push({ type: 'configProposed', config: next.text });
+    }
     const packet = withData(PacketType.PROPOSAL, txn.zxid, txn.bytes);
     for (const h of this.learnersState.all()) {
       if (!h.forwarding || h.observer) continue;
@@ -311,10 +329,35 @@ export class ZabLeader {
     if (r.kind === 'counted') for (const t of r.committed) this.commit(t);
   }
 
+  /** A reconfig txn's config, when reconfig is on and the text parses (prep made it, so it should). */
+  private reconfigOf(txn: ZabTxn): ProposedConfig | null {
+    if (this.opts.reconfigEnabled !== true) return null;
+    const r = proposedConfigOf(txn);
+    if (r === null || !('error' in r)) return r;
+    this.out.push(log('error', `reconfig txn ${hex(txn.zxid)} carries a config that does not parse: ${r.error}`));
+    return null;
+  }
+
   /** Leader.commit + inform: COMMIT to followers, INFORM to observers, apply, answer syncs. */
   private commit(t: ZabTxn): void {
-    const commitPacket = bare(PacketType.COMMIT, t.zxid);
-    const informPacket = withData(PacketType.INFORM, t.zxid, t.bytes);
+    const reconfig = this.pendingReconfig !== null && this.pendingReconfig.zxid === t.zxid ? this.pendingReconfig : null;
+    if (reconfig !== null) return this.commitAndActivate(t, reconfig);
+    this.sendCommit(t, bare(PacketType.COMMIT, t.zxid), withData(PacketType.INFORM, t.zxid, t.bytes));
+  }
+
+  /** tryToCommit for a reconfig: activate, then COMMITANDACTIVATE / INFORMANDACTIVATE with the designated leader. */
+  private commitAndActivate(t: ZabTxn, r: { text: string; members: QuorumMembers }): void {
+    const synced = this.learnersState.all().filter((h) => h.sid !== null && !h.observer && this.learnersState.synced(h)).map((h) => h.sid!);
+    const designated = designatedLeader(this.opts.sid, r.members, synced);
+    this.pendingReconfig = null;
+    this.members = r.members;
+    this.tracker?.activate(r.members);
+    this.out.push({ type: 'activateConfig', config: r.text, designatedLeader: designated, zxid: null, thenApplies: false });
+    const leader = pl.encodeLong(designated);
+    this.sendCommit(t, withData(PacketType.COMMITANDACTIVATE, t.zxid, leader), withData(PacketType.INFORMANDACTIVATE, t.zxid, Buffer.concat([leader, t.bytes])));
+  }
+
+  private sendCommit(t: ZabTxn, commitPacket: QuorumPacket, informPacket: QuorumPacket): void {
     for (const h of this.learnersState.all()) {
       if (h.forwarding) this.learnersState.send(h.conn, h.observer ? informPacket : commitPacket);
     }
@@ -377,7 +420,7 @@ export class ZabLeader {
       this.tickCount++;
       const synced = new Set<Sid>([this.opts.sid]);
       for (const h of learners.all()) if (h.sid !== null && learners.synced(h)) synced.add(h.sid);
-      if (!this.opts.members.containsQuorum(synced)) {
+      if (!this.members.containsQuorum(synced)) {
         return this.abdicate(`Not sufficient followers synced, only synced with sids: [ ${[...synced].join(',')} ]`);
       }
     }

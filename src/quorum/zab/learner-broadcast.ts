@@ -10,10 +10,13 @@ import type { LearnerKind, LearnerOutput } from './learner-types';
 import { ExitCode } from './learner-types';
 import { bare, describePacket, PacketType, packetTypeName } from './packets';
 import * as pl from './payloads';
+import { reconfigTextOf } from '../reconfig/txn-config';
 
 /** What the broadcast phase needs from the learner machine. */
 export interface BroadcastContext {
   readonly kind: LearnerKind;
+  /** Act on reconfig txns and the ...ANDACTIVATE packets (else they end the connection). */
+  readonly reconfigEnabled?: boolean;
   emit(o: LearnerOutput): void;
   /** A token whose confirmation runs `then` (without blocking packet processing). */
   token(then: () => void): Token;
@@ -71,10 +74,14 @@ export class LearnerBroadcast {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
         if (t.zxid !== this.lastQueued + 1n) this.ctx.emit(log('warn', `Got zxid ${hex(t.zxid)} expected ${hex(this.lastQueued + 1n)}`));
         this.lastQueued = t.zxid;
+        const proposed = this.ctx.reconfigEnabled === true ? reconfigTextOf(t) : null;
+        if (proposed !== null) this.ctx.emit({ type: 'configProposed', config: proposed });
         return this.logProposal(t);
       }
       if (p.type === PacketType.COMMIT) return this.commit(p.zxid);
+      if (p.type === PacketType.COMMITANDACTIVATE && this.ctx.reconfigEnabled === true) return this.commitAndActivate(p);
     } else {
+      if (p.type === PacketType.INFORMANDACTIVATE && this.ctx.reconfigEnabled === true) return this.informAndActivate(p);
       if (p.type === PacketType.INFORM) {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
         this.lastQueued = t.zxid;
@@ -103,6 +110,26 @@ export class LearnerBroadcast {
       default:
         this.ctx.emit(log('warn', `Unknown packet type: ${describePacket(p)}`));
     }
+  }
+
+  /** Follower: activate the config of the oldest pending txn (the reconfig), then commit it. */
+  private commitAndActivate(p: QuorumPacket): void {
+    const { designatedLeader } = pl.decodeActivate(p.type, p.data);
+    const head = this.pending[0];
+    const config = head !== undefined && head.zxid === p.zxid ? reconfigTextOf(head) : null;
+    if (config !== null) this.ctx.emit({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: true });
+    else this.ctx.emit(log('warn', `COMMITANDACTIVATE ${hex(p.zxid)} does not match a pending reconfig txn`));
+    this.commit(p.zxid);
+  }
+
+  /** Observer: the packet carries the reconfig txn after the designated leader. */
+  private informAndActivate(p: QuorumPacket): void {
+    const { designatedLeader, proposal } = pl.decodeActivate(p.type, p.data);
+    const t = txnFromBytes(proposal);
+    const config = reconfigTextOf(t);
+    if (config !== null) this.ctx.emit({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: true });
+    else this.ctx.emit(log('warn', `INFORMANDACTIVATE ${hex(p.zxid)} does not carry a reconfig txn`));
+    this.logAndApply(t);
   }
 
   /** Learner.ping: echo the zxid and auth, with the sessions touched since the last ping. */

@@ -16,6 +16,11 @@ export interface LearnerOptions extends ZabTiming {
   /** The version of the learner's committed quorum config (sent in LearnerInfo). */
   readonly configVersion: bigint;
   readonly nowMs: number;
+  /**
+   * reconfigEnabled: reconfig txns and COMMITANDACTIVATE / INFORMANDACTIVATE are acted on
+   * (configProposed / activateConfig outputs). Off, those packets end the connection as before.
+   */
+  readonly reconfigEnabled?: boolean;
 }
 
 export interface ForwardedRequest {
@@ -58,6 +63,18 @@ export type LearnerOutput =
   | { readonly type: 'takeSnapshot'; readonly sync: boolean; readonly token: Token }
   /** The config the leader sent with NEWLEADER (its lastSeenQuorumVerifier text). */
   | { readonly type: 'leaderConfig'; readonly config: Buffer }
+  /**
+   * A reconfig was proposed (a reconfig PROPOSAL, or NEWLEADER's config): remember it as the last
+   * seen config and write `.dynamic.next` (QuorumPeer.setLastSeenQuorumVerifier).
+   */
+  | { readonly type: 'configProposed'; readonly config: string }
+  /**
+   * Activate a config (QuorumPeer.processReconfig). `designatedLeader`/`zxid` come with
+   * COMMITANDACTIVATE / INFORMANDACTIVATE, null after NEWLEADER. When activation changes this
+   * server's role or leader, the runtime ends the role: right away when `thenApplies` is false,
+   * else just after the next applyCommitted (the reconfig txn itself), as the reference does.
+   */
+  | { readonly type: 'activateConfig'; readonly config: string; readonly designatedLeader: Sid | null; readonly zxid: Zxid | null; readonly thenApplies: boolean }
   /** UPTODATE: start serving clients. */
   | { readonly type: 'serve'; readonly epoch: bigint }
   /** SYNC from the leader: complete the oldest pending sync request. */

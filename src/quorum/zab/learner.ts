@@ -23,6 +23,7 @@ import { ExitCode } from './learner-types';
 import { LearnerBroadcast } from './learner-broadcast';
 import { bare, describePacket, PacketType, packetTypeName, withData } from './packets';
 import * as pl from './payloads';
+import { reconfigTextOf } from '../reconfig/txn-config';
 
 export type LearnerPhase = 'registering' | 'firstSync' | 'syncing' | 'awaitUptodate' | 'broadcast' | 'stopped';
 
@@ -46,6 +47,8 @@ export class ZabLearner {
   private writeToTxnLog = false;
   private newLeaderDone = false;
   private lastQueued: Zxid = 0n;
+  /** reconfigEnabled: NEWLEADER's config, activated at UPTODATE (Learner.syncWithLeader's newLeaderQV). */
+  private newLeaderConfig: string | null = null;
   /** Sync: txns received and not yet logged (packetsNotLogged). */
   private held: ZabTxn[] = [];
   /** Sync: COMMIT zxids not yet applied (packetsCommitted). */
@@ -61,6 +64,7 @@ export class ZabLearner {
     this.readDeadlineMs = opts.nowMs + this.initMs;
     this.broadcast = new LearnerBroadcast({
       kind: opts.kind,
+      ...(opts.reconfigEnabled === undefined ? {} : { reconfigEnabled: opts.reconfigEnabled }),
       emit: (o) => this.out.push(o),
       token: (then) => this.token(then),
       disconnect: (reason) => this.disconnect(reason),
@@ -274,10 +278,18 @@ export class ZabLearner {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
         if (!this.enforceContinuous(t)) return;
         this.held.push(t);
+        const proposed = this.opts.reconfigEnabled === true ? reconfigTextOf(t) : null;
+        if (proposed !== null) this.out.push({ type: 'configProposed', config: proposed });
         return;
       }
       case PacketType.COMMIT:
         return this.onSyncCommit(p.zxid);
+      case PacketType.COMMITANDACTIVATE:
+        if (this.opts.reconfigEnabled !== true) break;
+        return this.onSyncCommitAndActivate(p);
+      case PacketType.INFORMANDACTIVATE:
+        if (this.opts.reconfigEnabled !== true) break;
+        return this.onSyncInformAndActivate(p);
       case PacketType.INFORM: {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
         if (!this.enforceContinuous(t)) return;
@@ -298,12 +310,37 @@ export class ZabLearner {
       case PacketType.UPTODATE:
         if (this.phaseValue !== 'awaitUptodate') return this.disconnect('UPTODATE before NEWLEADER (pre-Zab-1.0 leaders are not supported)');
         return this.onUpToDate();
-      case PacketType.COMMITANDACTIVATE:
-      case PacketType.INFORMANDACTIVATE:
-        return this.disconnect(`${packetTypeName(p.type)}: dynamic reconfig is not supported`);
       default:
         // PING and anything else: the reference's sync loop ignores them.
         return;
+    }
+    // Only the ...ANDACTIVATE packets with reconfig off get here.
+    this.disconnect(`${packetTypeName(p.type)}: dynamic reconfig is not supported`);
+  }
+
+  /**
+   * Sync: the config is activated before the commit is handled; a change of role or leader ends
+   * the connection there (Learner.syncWithLeader throws "changes proposed in reconfig").
+   */
+  private onSyncCommitAndActivate(p: QuorumPacket): void {
+    const { designatedLeader } = pl.decodeActivate(p.type, p.data);
+    const head = this.held[0] ?? this.broadcast.oldestPending();
+    const config = head !== undefined && head.zxid === p.zxid ? reconfigTextOf(head) : null;
+    if (config !== null) this.out.push({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: false });
+    this.onSyncCommit(p.zxid);
+  }
+
+  /** Sync, observer: like INFORM, after activating the config the txn carries. */
+  private onSyncInformAndActivate(p: QuorumPacket): void {
+    const { designatedLeader, proposal } = pl.decodeActivate(p.type, p.data);
+    const t = txnFromBytes(proposal);
+    const config = reconfigTextOf(t);
+    if (config !== null) this.out.push({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: false });
+    if (!this.writeToTxnLog) {
+      this.out.push({ type: 'applyCommitted', txn: t });
+    } else {
+      this.held.push(t);
+      this.committedZxids.push(p.zxid);
     }
   }
 
@@ -340,7 +377,13 @@ export class ZabLearner {
   }
 
   private onNewLeader(p: QuorumPacket): void {
-    if (p.data !== null && p.data.length > 1) this.out.push({ type: 'leaderConfig', config: p.data });
+    if (p.data !== null && p.data.length > 1) {
+      this.out.push({ type: 'leaderConfig', config: p.data });
+      if (this.opts.reconfigEnabled === true) {
+        this.newLeaderConfig = p.data.toString('utf8');
+        this.out.push({ type: 'configProposed', config: this.newLeaderConfig });
+      }
+    }
     const newLeaderZxid = p.zxid;
     const logHeld = (): void => {
       this.writeToTxnLog = true;
@@ -391,6 +434,8 @@ export class ZabLearner {
   }
 
   private onUpToDate(): void {
+    // Learner.syncWithLeader: NEWLEADER's config is activated before the UPTODATE ACK.
+    if (this.newLeaderConfig !== null) this.out.push({ type: 'activateConfig', config: this.newLeaderConfig, designatedLeader: null, zxid: null, thenApplies: false });
     this.send(bare(PacketType.ACK, makeZxid(this.newEpochValue, 0n)));
     this.phaseValue = 'broadcast';
     this.out.push({ type: 'serve', epoch: this.newEpochValue });

@@ -8,6 +8,8 @@ import type { ZabTxn } from './common';
 interface Outstanding {
   readonly txn: ZabTxn;
   readonly acks: Set<Sid>;
+  /** Every config whose quorum must ack (Proposal.qvAcksetPairs): the current one, plus a pending reconfig's. */
+  readonly verifiers: readonly QuorumMembers[];
 }
 
 export type AckResult =
@@ -21,8 +23,11 @@ export class ProposalTracker {
   lastProposed: Zxid;
   lastCommitted: Zxid;
 
+  /** A proposed, not yet activated config: it must ack every proposal from its reconfig on. */
+  private pending: QuorumMembers | null = null;
+
   constructor(
-    private readonly members: QuorumMembers,
+    private members: QuorumMembers,
     startZxid: Zxid,
   ) {
     this.lastProposed = startZxid;
@@ -40,12 +45,27 @@ export class ProposalTracker {
     return out;
   }
 
-  add(txn: ZabTxn): void {
+  /**
+   * Adds a proposal. `nextConfig` marks a reconfig: from it on (until activated) a proposal needs
+   * a quorum of the new config as well (Leader.propose with lastSeenQuorumVerifier).
+   */
+  add(txn: ZabTxn, nextConfig?: QuorumMembers): void {
     if (txn.zxid <= this.lastProposed) {
       throw new RangeError(`proposal zxid 0x${txn.zxid.toString(16)} is not above the last proposed 0x${this.lastProposed.toString(16)}`);
     }
-    this.outstanding.set(txn.zxid, { txn, acks: new Set() });
+    if (nextConfig !== undefined) this.pending = nextConfig;
+    const verifiers = this.pending === null ? [this.members] : [this.members, this.pending];
+    this.outstanding.set(txn.zxid, { txn, acks: new Set(), verifiers });
     this.lastProposed = txn.zxid;
+  }
+
+  /**
+   * A reconfig committed: its config is the one that counts for new proposals. Proposals already
+   * out keep the verifiers they were made with, as the reference's do.
+   */
+  activate(members: QuorumMembers): void {
+    this.members = members;
+    if (this.pending !== null && this.pending.version <= members.version) this.pending = null;
   }
 
   /** Leader.processAck: counts a voter's ack, then commits every proposal that now can, in order. */
@@ -55,7 +75,7 @@ export class ProposalTracker {
     if (this.lastCommitted >= zxid) return { kind: 'ignored', why: 'already-committed' };
     const p = this.outstanding.get(zxid);
     if (p === undefined) return { kind: 'unknown' };
-    if (this.members.voters.has(sid)) p.acks.add(sid);
+    if (p.verifiers.some((v) => v.voters.has(sid))) p.acks.add(sid);
     return { kind: 'counted', committed: this.commitReady() };
   }
 
@@ -67,7 +87,7 @@ export class ProposalTracker {
   private commitReady(): ZabTxn[] {
     const done: ZabTxn[] = [];
     for (const [z, p] of this.outstanding) {
-      if (!this.members.containsQuorum(p.acks)) break;
+      if (!p.verifiers.every((v) => v.containsQuorum(p.acks))) break;
       this.outstanding.delete(z);
       this.lastCommitted = z;
       done.push(p.txn);

@@ -17,6 +17,7 @@ import { prepCreate } from './create';
 import { decodeMultiOps, prepMulti } from './multi';
 import { prepCheck, prepDelete, prepDeleteContainer, prepSetACL, prepSetData } from './node-ops';
 import { prepCloseSession, prepCreateSession } from './session-ops';
+import { prepReconfig } from './reconfig';
 import { type OpBody, type OpContext, type OpResult, type PreparerEnv, checkSession } from './types';
 
 /** Requests that only need a valid session here and are answered by the final step. */
@@ -136,24 +137,27 @@ export class RequestPreparer {
   /**
    * reconfig: a body that does not decode fails before the reference takes a zxid (no txn).
    * Disabled → ErrorTxn(RECONFIGDISABLED); enabled on a standalone server → session check, then
-   * ErrorTxn(UNIMPLEMENTED). The quorum path (a new config on /zookeeper/config) is not here.
+   * ErrorTxn(UNIMPLEMENTED). On a quorum leader (env.reconfig set) the new config is planned in
+   * prep/reconfig.ts.
    */
   private reconfig(req: Request): PrepOutcome {
+    let body: ReconfigRequest;
     try {
-      ReconfigRequest.decode(req.body, this.limits);
+      body = ReconfigRequest.decode(req.body, this.limits);
     } catch (e) {
       if (e instanceof JuteDecodeError) return { kind: 'reject', err: ErrCode.MARSHALLINGERROR, close: false };
       throw e;
     }
     const ctx = this.context(req, this.env.nextZxid(), this.env.now());
     if (this.env.config.reconfigEnabled !== true) return this.errorTxn(req, ctx, ErrCode.RECONFIGDISABLED);
-    const session = checkSession(ctx);
-    return this.errorTxn(req, ctx, session !== ErrCode.OK ? session : ErrCode.UNIMPLEMENTED);
+    // A quorum leader runs it (prep/reconfig.ts); anything else answers UNIMPLEMENTED after the session check.
+    const r = prepReconfig(ctx, body, this.env.reconfig);
+    return r.ok ? this.txn(req, ctx, r.body) : this.errorTxn(req, ctx, r.err);
   }
 
   private context(req: Request, zxid: bigint, time: bigint): OpContext {
     const authInfo: readonly Id[] = req.authInfo;
-    return { env: this.env, changes: this.changes, acl: this.acl, sessionId: req.sessionId, authInfo, zxid, time };
+    return { env: this.env, changes: this.changes, acl: this.acl, sessionId: req.sessionId, authInfo, zxid, time, ...(req.owner === undefined ? {} : { owner: req.owner }) };
   }
 
   private txn(req: Request, ctx: OpContext, body: TxnBody): PrepOutcome {

@@ -55,6 +55,10 @@ export function render(o: LeaderOutput | LearnerOutput): string {
       return `takeSnapshot${o.sync ? ' sync' : ''} #${o.token}`;
     case 'leaderConfig':
       return `leaderConfig ${JSON.stringify(o.config.toString())}`;
+    case 'configProposed':
+      return `configProposed ${JSON.stringify(o.config)}`;
+    case 'activateConfig':
+      return `activateConfig ${JSON.stringify(o.config)} leader ${o.designatedLeader ?? '-'} ${o.zxid === null ? '-' : hexZ(o.zxid)}${o.thenApplies ? ' thenApplies' : ''}`;
     case 'syncCompleted':
       return 'syncCompleted';
     case 'sessionRevalidated':

@@ -1,0 +1,105 @@
+// The leader's side of a reconfig: the proposal tracker needs quorums of the old and the new
+// config from the reconfig on (Leader.tryToCommit with qvAcksetPairs), the commit goes out as
+// COMMITANDACTIVATE with the designated leader, and the designated leader is chosen as
+// Leader.getDesignatedLeader does when the leader stays or leaves (release-3.8.0-1).
+
+import test from 'ava';
+import { encodeTxn, type LoggedTxn } from '../../../src/persistence/txn';
+import type { QuorumPacket } from '../../../src/protocol/generated';
+import { OpCode } from '../../../src/protocol/opcodes';
+import { designatedLeader, proposedConfigOf } from '../../../src/quorum/reconfig/leader-reconfig';
+import { majorityMembers } from '../../../src/quorum/types';
+import { txnFromBytes, type ZabTxn } from '../../../src/quorum/zab/common';
+import { ZabLeader } from '../../../src/quorum/zab/leader';
+import type { LeaderInput, LeaderOptions } from '../../../src/quorum/zab/leader-types';
+import { PacketType } from '../../../src/quorum/zab/packets';
+import { encodeLearnerInfo } from '../../../src/quorum/zab/payloads';
+import { ProposalTracker } from '../../../src/quorum/zab/proposal-tracker';
+import { transcript } from '../zab/support/render';
+import { createTxn } from '../zab/support/txns';
+
+const T = PacketType;
+const NO_2 = 'server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2181\nserver.3=127.0.0.1:2883:3883:participant;127.0.0.1:2183\nserver.4=127.0.0.1:2884:3884:observer;127.0.0.1:2184\nversion=200000001';
+const pk = (type: number, zxid: bigint, data: Buffer | null = null): QuorumPacket => ({ type, zxid, data, authinfo: null });
+type NoNow<I> = I extends unknown ? Omit<I, 'nowMs'> : never;
+const int = (v: number): Buffer => Buffer.from([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+
+function reconfigTxn(zxid: bigint, config: string): ZabTxn {
+  const t: LoggedTxn = {
+    header: { clientId: 0x100n, cxid: 1, zxid, time: 1_700_000_000_000n, type: OpCode.reconfig },
+    body: { type: OpCode.reconfig, txn: { path: '/zookeeper/config', data: Buffer.from(config), version: -1 } },
+    digest: null,
+  };
+  return txnFromBytes(encodeTxn(t));
+}
+
+test('from a reconfig on, proposals need a quorum of the new config too', (t) => {
+  const tracker = new ProposalTracker(majorityMembers([1n, 2n, 3n]), 0x200000000n);
+  tracker.add(reconfigTxn(0x200000001n, 'x'), majorityMembers([1n, 4n, 5n], [], 0x200000001n));
+  tracker.add(createTxn(0x200000002n, '/after'));
+  t.deepEqual(tracker.ack(2n, 0x200000001n), { kind: 'counted', committed: [] });
+  // 1 and 2 are a quorum of {1,2,3}, but only 1 of {1,4,5}.
+  t.deepEqual(tracker.ack(1n, 0x200000001n), { kind: 'counted', committed: [] });
+  const r = tracker.ack(4n, 0x200000001n);
+  t.deepEqual(r.kind === 'counted' ? r.committed.map((x) => x.zxid) : r, [0x200000001n]);
+  // The next proposal was made while the reconfig was pending: it needs both configs as well.
+  tracker.activate(majorityMembers([1n, 4n, 5n], [], 0x200000001n));
+  tracker.ack(1n, 0x200000002n);
+  t.deepEqual(tracker.ack(2n, 0x200000002n), { kind: 'counted', committed: [] });
+  const r2 = tracker.ack(5n, 0x200000002n);
+  t.deepEqual(r2.kind === 'counted' ? r2.committed.map((x) => x.zxid) : r2, [0x200000002n]);
+  // After activation new proposals count only the new config: 1 and 4 suffice, 2 does not count.
+  tracker.add(createTxn(0x200000003n, '/later'));
+  tracker.ack(2n, 0x200000003n);
+  tracker.ack(1n, 0x200000003n);
+  const r3 = tracker.ack(4n, 0x200000003n);
+  t.deepEqual(r3.kind === 'counted' ? r3.committed.map((x) => x.zxid) : r3, [0x200000003n]);
+});
+
+test('the leader commits a reconfig with COMMITANDACTIVATE naming itself, after activating it', (t) => {
+  const base: LeaderOptions = {
+    sid: 3n, members: majorityMembers([1n, 2n, 3n], [4n]), acceptedEpoch: 1n, currentEpoch: 1n, lastProcessedZxid: 0x100000000n,
+    tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: true,
+  };
+  const m = new ZabLeader(base);
+  let now = 0;
+  const step = (i: NoNow<LeaderInput>): string[] => transcript(m.step({ ...i, nowMs: now } as LeaderInput));
+  m.start();
+  step({ type: 'connected', conn: 1 });
+  step({ type: 'packet', conn: 1, packet: pk(T.FOLLOWERINFO, 1n << 32n, encodeLearnerInfo(1n, 0n)) });
+  step({ type: 'persisted', token: 1 });
+  step({ type: 'packet', conn: 1, packet: pk(T.ACKEPOCH, 0x100000000n, int(1)) });
+  step({ type: 'persisted', token: 2 });
+  now = 100;
+  step({ type: 'packet', conn: 1, packet: pk(T.ACK, 0x200000000n) });
+  t.is(m.phase, 'broadcast');
+  const r = reconfigTxn(0x200000001n, NO_2);
+  t.deepEqual(step({ type: 'propose', txn: r }), [`configProposed ${JSON.stringify(NO_2)}`, `send 1 PROPOSAL 0x200000001 <${r.bytes.length} bytes>`, 'persistTxns #3 [0x200000001]']);
+  // Our own ack alone is no quorum of either config; follower 1's completes both ({1,3} and {1,2,3}).
+  t.deepEqual(step({ type: 'persisted', token: 3 }), []);
+  t.deepEqual(step({ type: 'packet', conn: 1, packet: pk(T.ACK, 0x200000001n) }), [
+    `activateConfig ${JSON.stringify(NO_2)} leader 3 -`,
+    'send 1 COMMITANDACTIVATE 0x200000001 0000000000000003',
+    'apply 0x200000001',
+  ]);
+  // Learners that activated the new config are welcome now (their LearnerInfo carries its version).
+  step({ type: 'connected', conn: 2 });
+  t.deepEqual(step({ type: 'packet', conn: 2, packet: pk(T.OBSERVERINFO, 2n << 32n, encodeLearnerInfo(4n, 0x200000001n)) }).filter((l) => l.startsWith('close')), []);
+});
+
+test('the designated leader: the leader if it still votes, else the lowest synced new voter', (t) => {
+  const next = majorityMembers([1n, 2n, 5n]);
+  t.is(designatedLeader(1n, next, []), 1n);
+  t.is(designatedLeader(3n, next, [5n, 2n, 4n]), 2n);
+  t.is(designatedLeader(3n, next, [4n]), 1n);
+});
+
+test('a reconfig txn parses to its verifier; other txns are not reconfigs', (t) => {
+  const p = proposedConfigOf(reconfigTxn(0x200000001n, NO_2));
+  if (p === null || 'error' in p) return t.fail();
+  t.deepEqual([...p.members.voters], [1n, 3n]);
+  t.deepEqual([...p.members.observers], [4n]);
+  t.is(p.members.version, 0x200000001n);
+  t.is(proposedConfigOf(createTxn(0x200000002n, '/x')), null);
+  t.true('error' in (proposedConfigOf(reconfigTxn(0x200000003n, 'server.1=bad')) ?? {}));
+});
