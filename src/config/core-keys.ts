@@ -30,6 +30,10 @@ export const ACTIVE_CORE_KEYS: ReadonlySet<string> = new Set([
   'metricsProvider.className',
   // Quorum mode (src/quorum/peer-runtime.ts).
   'initLimit', 'syncLimit', 'peerType', 'quorumListenOnAllIPs',
+  // Local sessions on an ensemble (src/server/session/local-sessions.ts).
+  'localSessionsEnabled', 'localSessionsUpgradingEnabled',
+  // Reconfig and its dynamic files (src/quorum/reconfig, src/config/dynamic-files.ts); observer masters.
+  'reconfigEnabled', 'dynamicConfigFile', 'observerMasterPort',
 ]);
 
 const DEFAULT_METRICS_PROVIDER = 'org.apache.zookeeper.metrics.impl.DefaultMetricsProvider';

@@ -50,6 +50,10 @@ const ACTIVE = specs('active', [
   ['zookeeper.fastleader.minNotificationInterval', int()],
   ['zookeeper.fastleader.maxNotificationInterval', int()],
   ['zookeeper.leaderConnectDelayDuringRetryMs', long(0)],
+  // Read-only mode (src/server/read-only.ts) and observer masters (src/quorum/zab/observer-master.ts).
+  ['readonlymode.enabled', bool],
+  ['zookeeper.observer.reconnectDelayMs', long(0)],
+  ['zookeeper.observerMaster.sizeLimit', int()],
   ['jute.maxbuffer', int(1)],
   ['zookeeper.extendedTypesEnabled', bool],
   ['zookeeper.skipACL', yesno],
@@ -76,7 +80,6 @@ const ACTIVE = specs('active', [
 ]);
 
 const PARSED = specs('parsed', [
-  ['readonlymode.enabled', bool],
   ['zookeeper.datadir.autocreate', bool],
   ['zookeeper.txnLogSizeLimitInKb', long()],
   ['zookeeper.maxCnxns', int(0)],
@@ -108,9 +111,7 @@ const PARSED = specs('parsed', [
   ['zookeeper.multiAddress.reachabilityCheckEnabled', bool],
   ['zookeeper.multiAddress.reachabilityCheckTimeoutMs', int(0)],
   ['zookeeper.observer.syncEnabled', bool],
-  ['zookeeper.observer.reconnectDelayMs', long(0)],
   ['zookeeper.observer.election.DelayMs', long(0)],
-  ['zookeeper.observerMaster.sizeLimit', int()],
   ['zookeeper.leader.maxTimeToWaitForEpoch', int()],
   ['zookeeper.leader.maxConcurrentSnapSyncs', int()],
   ['zookeeper.leader.maxConcurrentDiffSyncs', int()],
