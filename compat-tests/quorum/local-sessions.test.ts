@@ -8,7 +8,7 @@
 // same steps through each member.
 
 import test from 'ava';
-import { CreateRequest, CreateResponse, ExistsRequest, ExistsResponse } from '../../src/protocol/generated';
+import { CreateRequest, CreateResponse, ExistsRequest, ExistsResponse, MultiOperationRecord, MultiResponse } from '../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { serverIdOfSession } from '../../src/server/session';
 import { ZkTestClient } from '../../test/support/zk-client';
@@ -154,11 +154,27 @@ async function withoutUpgrading(members: Member[], via: Member): Promise<Record<
     const start = (await nodeState(watcher, '/')).zxid;
     const ephemeral = await create(c, `/nu-${via.sid}`, 1);
     const txns = ((await nodeState(watcher, '/')).zxid - start).toString();
-    return { ephemeral, txnsForTheRefusal: txns, persistentAfter: await create(c, `/nu-${via.sid}`, 0), persistentOwner: (await nodeState(watcher, `/nu-${via.sid}`)).owner };
+    const persistentAfter = await create(c, `/nu-${via.sid}`, 0);
+    const persistentOwner = (await nodeState(watcher, `/nu-${via.sid}`)).owner;
+    // A multi holding an ephemeral create: the reference's leader marks its own local session's
+    // request (-120 for that op); a learner forwards it unmarked, so the leader's global-session
+    // check fails it instead.
+    const beforeMulti = (await nodeState(watcher, '/')).zxid;
+    const multi = await multiWithEphemeral(c, `/nm-${via.sid}`);
+    const txnsForTheMulti = ((await nodeState(watcher, '/')).zxid - beforeMulti).toString();
+    return { ephemeral, txnsForTheRefusal: txns, persistentAfter, persistentOwner, multi, txnsForTheMulti, multiLeftNothing: (await nodeState(watcher, `/nm-${via.sid}`)).version };
   } finally {
     watcher.destroy();
     c.destroy();
   }
+}
+
+/** multi(create `path` persistent, create `path`/e ephemeral): the reply's err and each op's err. */
+async function multiWithEphemeral(c: ZkTestClient, path: string): Promise<{ err: number; ops: number[] | null }> {
+  const op = (p: string, flags: number) => ({ header: { type: OpCode.create, done: false, err: -1 }, body: { path: p, data: Buffer.from('m'), acl: OPEN_ACL, flags } });
+  const body = MultiOperationRecord.encode({ items: [op(path, 0), op(`${path}/e`, 1)], end: { type: -1, done: true, err: -1 } });
+  const r = await c.request(OpCode.multi, body, MultiResponse);
+  return { err: r.err, ops: r.body === null ? null : r.body.items.map((i) => i.header.err) };
 }
 
 let referenceNoUpgrade: Record<string, unknown> | null = null;
@@ -178,6 +194,8 @@ for (const layout of LAYOUTS) {
         referenceNoUpgrade = got;
         t.is(layout.name, 'all Java');
         t.is((got['via 1'] as Record<string, unknown>).ephemeral, ErrCode.EPHEMERALONLOCALSESSION);
+        // sid 3 leads: its own client's multi fails its ephemeral op with -120.
+        t.is(((got['via 3'] as Record<string, unknown>).multi as { ops: number[] }).ops[1], ErrCode.EPHEMERALONLOCALSESSION);
       }
       t.deepEqual(got, referenceNoUpgrade, `${layout.name} behaves as the all-Java ensemble`);
     } finally {

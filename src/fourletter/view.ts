@@ -97,8 +97,16 @@ export interface ServerView {
   connectionList(): ConnectionView[];
   /** Session expiry buckets, ascending (for `dump`). */
   sessionBuckets(): { expiresAtMs: number; elements: bigint[] }[];
-  /** Sessions connected through this server with their timeouts, ascending (a learner's `dump`). */
-  localSessions(): [bigint, number][];
+  /**
+   * The committed global sessions with their timeouts (the database's session map, which every
+   * member keeps from the createSession/closeSession txns it applies): a learner's `dump` lists them.
+   */
+  globalSessionTimeouts(): [bigint, number][];
+  /**
+   * The local-session tracker's expiry buckets, ascending, or null when local sessions are off
+   * (localSessionsEnabled): `dump` then prints no local part at all.
+   */
+  localSessionBuckets(): { expiresAtMs: number; elements: bigint[] }[] | null;
   /** Sessions holding ephemerals, with their paths (for `dump`). */
   ephemerals(): [bigint, string[]][];
   /** `wchs`: the data-watch table only. */

@@ -3,23 +3,29 @@
 // `version=<hex>` line. Receivers only use it to spot a newer config (its version), but we render
 // it the way the reference does so a Java peer parses it without complaint.
 
+// A require cycle (dynamic-files renders its files through quorumConfigText): both sides only call
+// the other's functions, never at load time, so CommonJS resolves it.
+import { javaHostString } from '../../config/dynamic-files';
 import type { QuorumServerSpec } from '../../config/types';
 import { majorityMembers, type QuorumMembers } from '../types';
 
 /**
  * Renders the members in ascending id order (the reference iterates a HashMap of Long keys, which
- * is ascending for the small ids ensembles use). IPv6 hosts are bracketed; several addresses
- * (multiAddress) are sorted by host and joined with '|'.
+ * is ascending for the small ids ensembles use). Hosts are spelled as InetSocketAddress.getHostString
+ * gives them (QuorumServer.delimitedHostString): a name as written, an IPv6 literal in Java's full
+ * form whatever its spelling in zoo.cfg (`[::1]` and `[0:0:0:0:0:0:0:1]` both become the latter),
+ * bracketed. Several addresses (multiAddress) are sorted by that host string and joined with '|'.
  */
 export function quorumConfigText(servers: readonly QuorumServerSpec[], version = 0n): string {
   const lines: string[] = [];
   for (const s of [...servers].sort((a, b) => a.id - b.id)) {
-    const addrs = [...s.addresses].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+    const addrs = s.addresses.map((a) => ({ ...a, host: javaHostString(a.host) })).sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
     let line = `server.${s.id}=${addrs.map((a) => `${bracket(a.host)}:${a.quorumPort}:${a.electionPort}`).join('|')}:${s.role}`;
-    if (s.client !== null) line += `;${bracket(s.client.host)}:${s.client.port}`;
+    if (s.client !== null) line += `;${bracket(javaHostString(s.client.host))}:${s.client.port}`;
     lines.push(line);
   }
-  lines.push(`version=${version.toString(16)}`);
+  // Long.toHexString: unsigned, so a zxid with the top bit set stays 16 hex digits.
+  lines.push(`version=${BigInt.asUintN(64, version).toString(16)}`);
   return lines.join('\n');
 }
 
