@@ -18,6 +18,8 @@ import { restore } from './disk';
 import { clientTxn, zxidHex } from './model';
 import type { Following, Leading, SimPeer } from './peer';
 import { diskOp, txnLogOf, type DiskOutput } from './peer-disk';
+import { CommitQuorums } from './reconfig-check';
+import { leaderActivates, leaderCommits, leaderServes, learnerActivates, proposedUnder, reconfigLeaderOptions } from './reconfig-zab';
 
 export class ZabShell {
   constructor(private readonly p: SimPeer) {}
@@ -35,9 +37,11 @@ export class ZabShell {
     const p = this.p;
     const t = this.env.timing;
     const d = p.disk.durable;
+    const cfg = p.cfg;
     const m = new ZabLeader({
       sid: p.sid,
-      members: this.env.members,
+      members: cfg === null ? this.env.members : cfg.members,
+      ...(cfg === null ? {} : reconfigLeaderOptions(cfg)),
       acceptedEpoch: d.acceptedEpoch,
       currentEpoch: d.currentEpoch,
       lastProcessedZxid: p.db.lastProcessed,
@@ -50,6 +54,7 @@ export class ZabShell {
       nowMs: this.now,
     });
     const r: Leading = { kind: 'leading', mid: this.env.nextMachineId(), m, conns: new Map(), owners: new Map(), serving: false };
+    if (cfg !== null && this.env.configs !== null) r.quorums = new CommitQuorums(this.env.checker, p.sid);
     p.role = r;
     p.wakeAt = null;
     this.leaderOutputs(r, m.start());
@@ -89,6 +94,12 @@ export class ZabShell {
         case 'learnerIdentified':
         case 'touchSessions':
           break;
+        case 'configProposed':
+          p.cfg?.pc.proposed(o.config);
+          break;
+        case 'activateConfig':
+          leaderActivates(p, r, o.config, o.designatedLeader);
+          break;
         case 'learnerSyncPlanned':
           this.env.count(`sync ${o.plan.kind} (${o.plan.reason})`);
           this.env.trace(p.sid, () => `syncs ${o.sid} with ${o.plan.kind} ${zxidHex(o.plan.zxid)} (${o.plan.reason}, ${o.plan.proposalCount} txns)`);
@@ -98,11 +109,13 @@ export class ZabShell {
           this.disk(r, o);
           break;
         case 'applyCommitted':
+          if (p.cfg !== null) leaderCommits(p, r, o.txn.zxid);
           this.apply(o.txn, r.serving, r.m.epoch);
           break;
         case 'serve':
           r.serving = true;
           p.db.lastProcessed = o.zxid;
+          if (p.cfg !== null) leaderServes(p, r, o.zxid);
           p.servingPeriod++;
           p.fle?.updateElectionVote(o.epoch);
           this.env.trace(p.sid, () => `ESTABLISHED as leader of epoch ${o.epoch} with ${p.db.txns.length} txns`);
@@ -142,6 +155,7 @@ export class ZabShell {
     const txn = clientTxn(r.m.lastProposed + 1n, session, seq);
     this.env.trace(this.p.sid, () => `proposes ${zxidHex(txn.zxid)} = session ${session} write ${seq}`);
     this.stepLeader(r, { type: 'propose', txn, nowMs: this.now });
+    if (this.p.cfg !== null) proposedUnder(this.p, r, txn.zxid);
   }
 
   // ---------------------------------------------------------------- following
@@ -192,7 +206,8 @@ export class ZabShell {
       acceptedEpoch: d.acceptedEpoch,
       currentEpoch: d.currentEpoch,
       lastLoggedZxid: p.db.lastProcessed,
-      configVersion: 0n,
+      configVersion: p.cfg === null ? 0n : p.cfg.pc.version,
+      ...(p.cfg === null ? {} : { reconfigEnabled: true }),
       tickTimeMs: t.tickTimeMs,
       initLimit: t.initLimit,
       syncLimit: t.syncLimit,
@@ -242,6 +257,19 @@ export class ZabShell {
         }
         case 'applyCommitted':
           this.apply(o.txn, r.serving, r.m.newEpoch);
+          if (r.endAfterApply === true) {
+            p.endRole('changes proposed in reconfig');
+            return;
+          }
+          break;
+        case 'configProposed':
+          p.cfg?.pc.proposed(o.config);
+          break;
+        case 'activateConfig':
+          if (learnerActivates(p, r, o)) {
+            p.endRole('changes proposed in reconfig');
+            return;
+          }
           break;
         case 'serve':
           r.serving = true;
@@ -283,6 +311,7 @@ export class ZabShell {
     }
     if (item.kind === 'packet') {
       this.env.trace(this.p.sid, () => `<- ${c.learnerSid} ${describe(item.packet)}`);
+      if (item.packet.type === PacketType.ACK) r.quorums?.acked(c.learnerSid, item.packet.zxid);
       this.stepLeader(r, { type: 'packet', conn: c.id, packet: item.packet, nowMs: this.now });
     }
   }

@@ -14,6 +14,7 @@ import type { RuntimePolicy } from './policy';
 import type { QuorumConn } from './conn';
 import { fastForward, restore, SimDisk } from './disk';
 import { Db, zxidHex } from './model';
+import { membershipKey } from './reconfig-peer';
 import type { Net } from './network';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
@@ -40,6 +41,9 @@ export interface PeerEnv {
   readonly policy: RuntimePolicy;
   readonly members: QuorumMembers;
   readonly configText: string;
+  /** Reconfig worlds only (reconfig-check.ts). */
+  readonly configs: import('./reconfig-check').ConfigChecker | null;
+  readonly reconfigRuntime: import('./reconfig-peer').ReconfigRuntime | null;
   peer(sid: Sid): SimPeer;
   trace(sid: Sid | null, msg: () => string): void;
   /** Counts an event for the coverage numbers (which sync kinds, abdications, ... a sweep saw). */
@@ -60,6 +64,10 @@ export interface Leading {
   /** The leader's session owners (SessionTrackerImpl's owner field): who may submit for a session. */
   readonly owners: Map<bigint, Sid>;
   serving: boolean;
+  /** Reconfig worlds: this leader no longer votes; it must not commit a proposal above this zxid. */
+  nonVoterFrom?: bigint;
+  /** Reconfig worlds: each commit is checked against the acks received (reconfig-check.ts). */
+  quorums?: import('./reconfig-check').CommitQuorums;
 }
 
 export interface Connecting {
@@ -81,6 +89,8 @@ export interface Following {
   snapshot: { zxid: bigint; token: number } | null;
   /** A SNAP stream became the database and the NEWLEADER snapshot has not made it durable yet. */
   snapAdopted: boolean;
+  /** Reconfig worlds: an activation changed this server's role or leader; leave after the next apply. */
+  endAfterApply?: boolean;
 }
 
 export type Role = { readonly kind: 'down' } | { readonly kind: 'looking' } | { readonly kind: 'draining' } | Leading | Connecting | Following;
@@ -100,6 +110,8 @@ export class SimPeer {
   wakeAt: number | null = null;
   /** Filled in by peer-zab.ts (kept apart to keep files small). */
   zab!: import('./peer-zab').ZabShell;
+  /** Reconfig worlds only (reconfig-peer.ts): this server's own config; null = the world's fixed one. */
+  cfg: import('./reconfig-peer').SimConfig | null = null;
 
   constructor(
     readonly env: PeerEnv,
@@ -132,13 +144,15 @@ export class SimPeer {
       this.env.checker.note(`server ${this.sid} restarted with currentEpoch ${d.currentEpoch} below the epoch of its last zxid ${zxidHex(this.db.lastProcessed)}`);
     }
     this.env.trace(this.sid, () => `boot: lastZxid ${zxidHex(this.db.lastProcessed)} acceptedEpoch ${d.acceptedEpoch} currentEpoch ${d.currentEpoch} log ${d.log.length}`);
+    this.cfg?.restart();
+    const cfg = this.cfg?.pc;
     this.fle = new FleMachine({
       myId: this.sid,
-      members: this.env.members,
-      configText: this.env.configText,
+      members: cfg === undefined ? this.env.members : cfg.members,
+      configText: cfg === undefined ? this.env.configText : cfg.text,
       lastZxid: this.db.lastProcessed,
       currentEpoch: d.currentEpoch,
-      isObserver: this.observer,
+      isObserver: cfg === undefined ? this.observer : cfg.members.observers.has(this.sid),
       finalizeWaitMs: this.env.timing.finalizeWaitMs,
       maxNotificationIntervalMs: this.env.timing.maxNotificationIntervalMs,
     });
@@ -216,7 +230,17 @@ export class SimPeer {
           this.decided(o.vote);
           break;
         case 'newerConfig':
-          this.env.trace(this.sid, () => `newer config from ${o.from} (ignored)`);
+          // QuorumPeer's onNewerConfig: a LOOKING peer adopts a newer config seen in a notification.
+          if (this.cfg !== null && this.role.kind === 'looking') {
+            this.env.trace(this.sid, () => `adopts config ${o.version.toString(16)} from ${o.from}'s notification`);
+            const before = membershipKey(this.cfg.members);
+            this.cfg.activate(o.config, null, -1n, this.cfg.members.observers.has(this.sid), `gossip from ${o.from}`);
+            if (this.env.reconfigRuntime?.restartOnNewerConfig === true && membershipKey(this.cfg.members) !== before) {
+              this.env.trace(this.sid, () => 'restarts the election with the new members');
+              this.applyFle(this.fle!.restart(this.env.sched.now));
+              return;
+            }
+          } else this.env.trace(this.sid, () => `newer config from ${o.from} (ignored)`);
           break;
       }
     }

@@ -14,6 +14,9 @@ import { ZabShell } from './peer-zab';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import { describeScenario, scenarioFor, type Fault, type FaultTarget, type Scenario } from './scenario';
+import { ConfigChecker } from './reconfig-check';
+import { membershipKey, RECONFIG_RUNTIME, reconfigScheduleFor, serverSpec, SimConfig, type ReconfigRuntime, type ReconfigSchedule } from './reconfig-peer';
+import { prepReconfig } from './reconfig-zab';
 
 export interface RunOptions {
   /** Receives trace lines as they happen (off when absent: no strings are built). */
@@ -22,6 +25,8 @@ export interface RunOptions {
   readonly sabotage?: (w: World) => void;
   /** The runtime's choices to copy (default SIM_RUNTIME, see policy.ts). */
   readonly policy?: RuntimePolicy;
+  /** Reconfig worlds (sim-reconfig.test.ts): per-server configs and reconfig requests; see reconfig-peer.ts. */
+  readonly reconfig?: boolean | ReconfigRuntime;
 }
 
 export interface RunResult {
@@ -56,11 +61,16 @@ export class World implements PeerEnv {
   private readonly coverage = new Map<string, number>();
   private probe: Session | null = null;
   liveAt: number | null = null;
+  /** Reconfig worlds only: the config checks and when reconfigs are attempted. */
+  readonly configs: ConfigChecker | null = null;
+  private readonly reconfigs: ReconfigSchedule | null = null;
+  readonly reconfigRuntime: ReconfigRuntime | null = null;
 
   constructor(
     readonly scenario: Scenario,
     private readonly traceSink?: (line: string) => void,
     readonly policy: RuntimePolicy = SIM_RUNTIME,
+    reconfig: boolean | ReconfigRuntime = false,
   ) {
     this.rng = new Rng(scenario.seed * 31 + 7);
     this.net = new Net(this.sched, this.rng, scenario.net);
@@ -78,6 +88,27 @@ export class World implements PeerEnv {
       const p = new SimPeer(this, sid, observers.includes(sid), () => this.rng.range(dmin, dmax));
       p.zab = new ZabShell(p);
       this.peersBySid.set(sid, p);
+    }
+    if (reconfig !== false) {
+      const runtime = reconfig === true ? RECONFIG_RUNTIME : reconfig;
+      this.reconfigRuntime = runtime;
+      const configs = new ConfigChecker(this.checker);
+      this.configs = configs;
+      this.reconfigs = reconfigScheduleFor(scenario.seed, scenario.chaosEndMs);
+      const specs = [...voters.map((s) => serverSpec(Number(s), 'participant')), ...observers.map((s) => serverSpec(Number(s), 'observer'))];
+      for (const p of this.peers()) {
+        p.cfg = new SimConfig(Number(p.sid), specs, {
+          electionMembers: (m, text) => {
+            p.fle?.setMembers(m, text);
+            if (runtime.learnerTypeFollowsConfig) p.fle?.setObserver(m.observers.has(p.sid));
+          },
+          activated: (version, m, how) => {
+            this.trace(p.sid, () => `config ${version.toString(16)} active: ${membershipKey(m)} (${how})`);
+            this.count('config activations');
+            configs.activated(p.sid, version, m, how);
+          },
+        });
+      }
     }
     this.clients = new Clients(
       { sched: this.sched, rng: this.rng, checker: this.checker, peers: () => this.peers(), delay: () => this.net.delay(), trace: (sid, msg) => this.trace(sid, msg) },
@@ -135,6 +166,7 @@ export class World implements PeerEnv {
       this.clients.add(BigInt(i + 1), s.writesPerSession, s.pipeline, s.startJitterMs + this.rng.range(0, 500), s.chaosEndMs, [s.thinkMs[0], s.thinkMs[1]]);
     }
     for (const f of s.faults) this.sched.at(f.at, () => this.inject(f));
+    for (const at of this.reconfigs?.times ?? []) this.sched.at(at, () => this.requestReconfig());
     this.sched.at(s.chaosEndMs, () => this.heal());
     const deadline = s.chaosEndMs + s.livenessBoundMs;
     try {
@@ -293,11 +325,26 @@ export class World implements PeerEnv {
     const l = leaders[0]!.role;
     if (l.kind !== 'leading') return false;
     const serving = this.peers().filter((p) => p.role === l || (p.role.kind === 'following' && p.role.serving && p.role.m.newEpoch === l.m.epoch));
-    if (!this.members.containsQuorum(serving.map((p) => p.sid))) return false;
-    const out = this.peers().filter((p) => !serving.includes(p));
+    const leader = leaders[0]!;
+    const members = leader.cfg === null ? this.members : leader.cfg.members;
+    if (!members.containsQuorum(serving.map((p) => p.sid))) return false;
+    // With reconfig, a server the leader's config leaves out has no role to be live in.
+    const out = this.peers().filter((p) => !serving.includes(p) && (leader.cfg === null || members.voters.has(p.sid) || members.observers.has(p.sid)));
     if (out.some((p) => p.disk.durable.acceptedEpoch <= l.m.epoch)) return false;
     for (const p of out) this.checker.note(`server ${p.sid} stays out of epoch ${l.m.epoch}: it accepted epoch ${p.disk.durable.acceptedEpoch} (as in the reference)`);
     return true;
+  }
+
+  /** A client's reconfig reaches the serving leader, if there is one (reconfig-zab.ts). */
+  private requestReconfig(): void {
+    const leaders = this.peers().filter((p) => p.up && p.role.kind === 'leading' && p.role.serving);
+    const p = leaders[0];
+    if (p === undefined || p.role.kind !== 'leading' || this.reconfigs === null) return;
+    const r = p.role;
+    const all = this.peers().map((q) => Number(q.sid));
+    const inEpoch = (): Sid[] => this.peers().filter((q) => q.role.kind === 'following' && q.role.serving && !q.role.observer && q.role.conn.leaderSid === p.sid && q.role.m.newEpoch === r.m.epoch).map((q) => q.sid);
+    const what = prepReconfig(p, r, this.reconfigs.rng, all, inEpoch);
+    this.trace(p.sid, () => what);
   }
 
   summary(): string {
@@ -312,7 +359,7 @@ export class World implements PeerEnv {
 }
 
 export function runSeed(seed: number, o: RunOptions = {}): RunResult {
-  const w = new World(scenarioFor(seed), o.trace, o.policy);
+  const w = new World(scenarioFor(seed), o.trace, o.policy, o.reconfig ?? false);
   o.sabotage?.(w);
   return w.run();
 }
