@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(zookeeper zookeeper-bin python3-kazoo libcurator-framework-java libcurator-recipes-java libcurator-test-java
-  zktop python3-pyte)
+  zktop python3-pyte libjetty9-java libservlet-api-java libjackson2-databind-java)
 command -v javac >/dev/null 2>&1 || packages+=(default-jdk-headless)
 
 missing=()

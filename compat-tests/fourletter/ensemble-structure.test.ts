@@ -9,6 +9,7 @@ import type * as zookeeper from 'node-zookeeper-client';
 import { LOOPBACK } from '../support/java-ensemble';
 import { settled, startLayout, type Member } from '../quorum/ensemble-support';
 import { answers, compareAnswers, workload } from './compare';
+import { ackLatencyShape, writePastAckSample } from './ack-latency';
 
 /**
  * Quorum metrics zkts does not track yet (docs/metrics.md): the write_per_namespace set Java fills
@@ -48,6 +49,15 @@ test('every word on a leader and a follower: same structure as Apache ZooKeeper 
     // Each compared pair gets the same workload (same paths, so Java's hash order is comparable).
     compareAnswers(t, await askAfterWorkload(javaLeader, '/l'), await askAfterWorkload(zktsLeader, '/l'), 'leader: ', quorumOmissions());
     compareAnswers(t, await askAfterWorkload(javaFollower, '/f'), await askAfterWorkload(zktsFollower, '/f'), 'follower: ', quorumOmissions());
+    // The leaders' ack_latency set: absent until a zxid that is a multiple of 1000 is acked, then
+    // one summary per acking sid. Same key shape on both (which sids acked in time may differ).
+    await writePastAckSample(javaLeader, '/ack');
+    await writePastAckSample(zktsLeader, '/ack');
+    const javaAck = await ackLatencyShape(javaLeader);
+    const zktsAck = await ackLatencyShape(zktsLeader);
+    t.true(javaAck.sids.length > 0, 'the Java leader sampled an ack');
+    t.deepEqual(zktsAck.keys, javaAck.keys, `ack_latency keys (Java sids ${javaAck.sids.join(',')}, zkts sids ${zktsAck.sids.join(',')})`);
+    t.true(zktsAck.sids.every((s) => ['1', '2', '3'].includes(s)));
   } finally {
     await Promise.all([...zktsLed, ...javaLed].map((m) => m.stop()));
   }

@@ -2,10 +2,11 @@
 // need a serving server, and their JSON entries with the reference's names and value types.
 // Quorum-only commands answer what the reference answers on a standalone server.
 
-import { FULL_VERSION, ZK_NOT_SERVING, hex } from '../fourletter/view';
+import { FULL_VERSION, ZK_NOT_SERVING, hex, type ServerView } from '../fourletter/view';
 import { parseJavaLong } from '../config/java-values';
 import { command, responseMap, type AdminCommand, type CommandContext } from './command';
 import { obj, type JsonValue } from './json';
+import { leaderCommand, observerStatResetCommand, observersCommand, votingViewCommand } from './quorum-commands';
 import { clientResponseStats, connectionInfo, environmentEntries, monitorEntries, serverStats } from './stats';
 
 /** DigestCalculator.DIGEST_VERSION: the only digest version 3.8 computes. */
@@ -28,6 +29,21 @@ function srvr(c: CommandContext, withConnections: boolean): Map<string, JsonValu
     m.set('secure_connections', []);
   }
   return m;
+}
+
+/**
+ * ZooKeeperServer.getSessionExpiryMap() as each role's tracker answers it (3.8.0): a learner's
+ * LearnerSessionTracker always answers an empty map; a leader's LeaderSessionTracker takes the
+ * local tracker's map (with local sessions on) and then putAll()s the global one over it, so a
+ * global bucket replaces a local bucket with the same expiry time; others list their buckets.
+ * Keys ascend, as the reference's TreeMap<Long, …>.
+ */
+function sessionExpiryMap(v: ServerView): Map<string, JsonValue> {
+  if (v.mode === 'follower' || v.mode === 'observer') return new Map();
+  const byTime = new Map<number, bigint[]>();
+  if (v.mode === 'leader') for (const b of v.localSessionBuckets() ?? []) byTime.set(b.expiresAtMs, [...b.elements]);
+  for (const b of v.sessionBuckets()) byTime.set(b.expiresAtMs, [...b.elements]);
+  return obj([...byTime].sort((a, b) => a[0] - b[0]).map(([t, ids]) => [String(t), ids]));
 }
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
@@ -76,7 +92,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   command(['dump'], (c) => {
     const v = view(c);
     return obj([
-      ['expiry_time_to_session_ids', obj(v.sessionBuckets().map((b) => [String(b.expiresAtMs), [...b.elements]]))],
+      ['expiry_time_to_session_ids', sessionExpiryMap(v)],
       ['session_id_to_ephemeral_paths', obj(v.ephemerals().map(([id, paths]) => [id.toString(), [...paths]]))],
     ]);
   }),
@@ -90,8 +106,8 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     const s = c.source.lastSnapshot();
     return obj([['zxid', hex(s?.zxid ?? -1n)], ['timestamp', s?.timestampSec ?? -1]]);
   }),
-  // Only a quorum server has a leader; a standalone one answers with this error entry.
-  command(['leader', 'lead'], () => obj([['error', 'server is not initialized']])),
+  // Only a quorum server has a leader; a standalone one answers with an error entry.
+  command(['leader', 'lead'], leaderCommand),
   // zkServer.dumpMonitorValues + the metrics provider's dump: the `mntr` data.
   command(
     ['monitor', 'mntr'],
@@ -99,7 +115,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     false,
   ),
   // Resets observer stats on a leader or follower; nothing to do standalone.
-  command(['observer_connection_stat_reset', 'orst'], () => new Map()),
+  command(['observer_connection_stat_reset', 'orst'], observerStatResetCommand),
   command(['ruok'], () => new Map()),
   command(
     ['set_trace_mask', 'stmk'],
@@ -119,9 +135,9 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
     view(c).resetServerStats();
     return new Map();
   }),
-  command(['observers', 'obsr'], () => obj([['synced_observers', 0], ['observers', []]])),
+  command(['observers', 'obsr'], observersCommand),
   command(['system_properties', 'sysp'], (c) => new Map<string, JsonValue>(c.source.systemProperties()), false),
-  command(['voting_view'], () => obj([['current_config', new Map()]])),
+  command(['voting_view'], votingViewCommand),
   // WatchesReport / WatchesPathReport / WatchesSummary .toMap(): the data-watch table.
   command(['watches', 'wchc'], (c) =>
     obj([['session_id_to_watched_paths', obj(view(c).watchesByConnection().map(([id, paths]) => [id.toString(), [...paths]]))]]),

@@ -8,6 +8,7 @@ import { basename, delimiter, sep } from 'node:path';
 import type { ServerView } from '../fourletter';
 import { zxidFromFileName } from '../persistence/files';
 import type { ZkServer } from '../server/zk-server';
+import { quorumAdminOf, type QuorumAdmin } from './quorum-admin';
 
 export interface SnapshotInfo {
   zxid: bigint;
@@ -25,6 +26,8 @@ export interface AdminSource {
   initialConfig(): string | null;
   /** Properties by name, for `system_properties` (the reference lists the JVM's). */
   systemProperties(): ReadonlyMap<string, string>;
+  /** A quorum member's Zab side, for `observers`, `orst` and `leader` (quorum-admin.ts); absent or null otherwise. */
+  quorum?(): QuorumAdmin | null;
 }
 
 /** The source for a running ZkServer. */
@@ -41,6 +44,8 @@ export function zkServerSource(zk: ZkServer): AdminSource {
     fsyncThresholdExceeded: () => zk.db.logStats.fsyncThresholdExceeded,
     initialConfig: () => zk.options.initialConfig ?? null,
     systemProperties: () => systemProperties(zk.options.systemProperties ?? {}),
+    // The leader and observer-master runners register under the server's metrics object.
+    quorum: () => quorumAdminOf(zk.metrics),
   };
 }
 

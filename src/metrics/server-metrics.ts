@@ -75,6 +75,8 @@ export class ServerMetrics {
   /** The leader's per-learner send queues, keyed by sid (learner-queue.ts). */
   readonly learnerHandlerQpSize: SummarySet;
   readonly learnerHandlerQpTime: SummarySet;
+  /** Leader.processAck's sampled ack latencies, keyed by the acking sid. */
+  readonly ackLatency: SummarySet;
 
   readonly clientResponseSize: ResponseSizeStats = { last: -1, min: -1, max: -1 };
 
@@ -132,6 +134,7 @@ export class ServerMetrics {
     this.readPerNamespace = r.summarySet('read_per_namespace', 'basic');
     this.learnerHandlerQpSize = r.summarySet('learner_handler_qp_size', 'basic');
     this.learnerHandlerQpTime = r.summarySet('learner_handler_qp_time_ms', 'advanced');
+    this.ackLatency = r.summarySet('ack_latency', 'advanced');
   }
 
   /** ZooKeeperServer.registerMetrics: every gauge, read from the running server. */

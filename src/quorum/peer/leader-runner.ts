@@ -22,6 +22,8 @@ import { LearnerQueueMetrics } from '../../metrics/learner-queue';
 import type { ServerMetrics } from '../../metrics/server-metrics';
 import { monotonicNowMs, Stepper } from './stepper';
 import type { ReconfigHook } from '../../server/prep/reconfig';
+import { javaSocketAddress, LearnerConnStats, registerQuorumAdmin } from '../../admin/quorum-admin';
+import { PacketType } from '../zab/packets';
 
 /** What the leader shell needs from the rest of the peer (database, client pipeline). */
 export interface LeaderHost {
@@ -60,7 +62,7 @@ export interface LeaderRunnerOptions {
    */
   readonly txnLogSync?: Omit<FileTxnLogSyncOptions, 'lastProcessedZxid' | 'log'>;
   /** The server's per-learner send-queue summaries (absent: not measured). */
-  readonly metrics?: Pick<ServerMetrics, 'learnerHandlerQpSize' | 'learnerHandlerQpTime'>;
+  readonly metrics?: Pick<ServerMetrics, 'learnerHandlerQpSize' | 'learnerHandlerQpTime'> & Partial<Pick<ServerMetrics, 'ackLatency'>>;
   /** reconfigEnabled: prep's view of the configs for a reconfig request (LeaderLink.reconfig). */
   readonly reconfig?: ReconfigHook;
 }
@@ -85,6 +87,9 @@ export class LeaderRunner {
   private readonly stepper: Stepper<LeaderInput, LeaderOutput>;
   private server: Server | null = null;
   private readonly conns = new Map<ConnId, QuorumSocket>();
+  /** LearnerHandler's per-connection counters (the AdminServer's `observers`). */
+  private readonly connStats = new Map<ConnId, LearnerConnStats>();
+  private unregisterAdmin: (() => void) | null = null;
   private nextConn = 1;
   private endResolve!: (e: LeaderEnd) => void;
   readonly ended: Promise<LeaderEnd>;
@@ -99,7 +104,13 @@ export class LeaderRunner {
     this.reconfig = o.reconfig;
     // Only txns the tree has applied (committed ones) go out from the disk log.
     const txnLog = o.txnLogSync === undefined ? undefined : new FileTxnLogSync({ ...o.txnLogSync, lastProcessedZxid: () => o.host.lastProcessedZxid(), log: this.log });
-    this.machine = new ZabLeader({ ...o.machine, ...(txnLog === undefined ? {} : { txnLog }), nowMs: monotonicNowMs() });
+    const ackLatency = o.metrics?.ackLatency;
+    // Request.logLatency: the wall clock against the txn header's time; a clock step back drops it.
+    const ackSampled = ackLatency === undefined ? {} : { ackSampled: (sid: bigint, _zxid: bigint, txnTimeMs: bigint) => {
+      const latency = Date.now() - Number(txnTimeMs);
+      if (latency >= 0) ackLatency.add(String(sid), latency);
+    } };
+    this.machine = new ZabLeader({ ...o.machine, ...ackSampled, ...(txnLog === undefined ? {} : { txnLog }), nowMs: monotonicNowMs() });
     this.ended = new Promise((r) => (this.endResolve = r));
     this.stepper = new Stepper<LeaderInput, LeaderOutput>(
       this.machine,
@@ -154,12 +165,22 @@ export class LeaderRunner {
     const conn = this.nextConn++;
     const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
     this.conns.set(conn, qs);
+    const stats = new LearnerConnStats(javaSocketAddress(socket.remoteAddress, socket.remotePort));
+    this.connStats.set(conn, stats);
     this.log.info('learner connected', { conn, remote: qs.remote });
     qs.start({
-      packet: (p) => this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() }),
+      packet: (p) => {
+        // LearnerHandler counts what its main loop reads: from the NEWLEADER ACK on.
+        if (this.machine.learners().some((l) => l.conn === conn && l.phase === 'broadcast')) {
+          stats.packetsReceived++;
+          if (p.type === PacketType.REQUEST) stats.requests++;
+        }
+        this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() });
+      },
       closed: (reason) => {
         if (this.conns.get(conn) !== qs) return;
         this.conns.delete(conn);
+        this.connStats.delete(conn);
         this.log.info('learner connection closed', { conn, reason });
         this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
       },
@@ -171,6 +192,8 @@ export class LeaderRunner {
     if (this.over) return;
     switch (out.type) {
       case 'send':
+        // LEADERINFO and SNAP bypass the reference's queue, so its packets_sent leaves them out.
+        if (out.packet.type !== PacketType.LEADERINFO && out.packet.type !== PacketType.SNAP) this.connStats.get(out.to)?.sent(out.packet.zxid);
         this.conns.get(out.to)?.send(out.packet);
         return;
       case 'sendSnapshot':
@@ -218,6 +241,7 @@ export class LeaderRunner {
         this.lastAssigned = out.zxid;
         this.servingSinceMs = Date.now();
         this.log.info('leader serving', { epoch: String(out.epoch), zxid: out.zxid });
+        this.registerAdmin();
         this.o.host.serve(out.epoch, out.zxid, this);
         return;
       case 'learnerRequest':
@@ -283,6 +307,8 @@ export class LeaderRunner {
   private end(e: LeaderEnd): void {
     if (this.over) return;
     this.over = true;
+    this.unregisterAdmin?.();
+    this.unregisterAdmin = null;
     this.stepper.stop();
     (e.kind === 'failed' || e.kind === 'fatal' ? this.log.error : this.log.info).call(this.log, 'leading ended', { kind: e.kind, reason: e.reason });
     for (const qs of this.conns.values()) qs.close('leader shutting down');
@@ -291,6 +317,26 @@ export class LeaderRunner {
     this.server?.close();
     this.server = null;
     this.endResolve(e);
+  }
+
+  /**
+   * What the AdminServer's `observers`, `observer_connection_stat_reset` and `leader` read
+   * (Leader.getObservingLearnersInfo, resetObserverConnectionStats, QuorumPeer's leader id and
+   * address), registered under the server's metrics object while leading.
+   */
+  private registerAdmin(): void {
+    const key = this.o.metrics;
+    if (key === undefined || this.unregisterAdmin !== null) return;
+    const observing = () => this.machine.learners().filter((l) => l.observer && l.sid !== null && l.phase === 'broadcast');
+    this.unregisterAdmin = registerQuorumAdmin(key, {
+      kind: 'leader',
+      leaderId: this.o.machine.sid,
+      leaderAddress: this.o.listen.host,
+      observers: () => observing().flatMap((l) => this.connStats.get(l.conn)?.info(l.sid!) ?? []),
+      resetObserverConnectionStats: () => {
+        for (const l of observing()) this.connStats.get(l.conn)?.reset();
+      },
+    });
   }
 
   /** For logs: one line per learner. */

@@ -12,6 +12,8 @@ import { ObserverMasterMachine, type ObserverConnId, type ObserverMasterInput, t
 import type { LearnerRequest, SessionTouch } from '../zab/payloads';
 import { planSync, type SyncProposal } from '../zab/sync-planner';
 import { QuorumSocket } from './quorum-socket';
+import { javaSocketAddress, LearnerConnStats, registerQuorumAdmin } from '../../admin/quorum-admin';
+import { PacketType } from '../zab/packets';
 import { monotonicNowMs, Stepper } from './stepper';
 
 /** What the master needs from the follower. */
@@ -31,6 +33,8 @@ export interface ObserverMasterRunnerOptions {
   readonly host: ObserverMasterHost;
   readonly machine: Omit<ObserverMasterOptions, 'nowMs'>;
   readonly lengthMax?: number;
+  /** The server's metrics object: the AdminServer finds the synced observers under it (quorum-admin.ts). */
+  readonly adminKey?: object;
 }
 
 export class ObserverMasterRunner {
@@ -39,6 +43,9 @@ export class ObserverMasterRunner {
   private readonly stepper: Stepper<ObserverMasterInput, ObserverMasterOutput>;
   private server: Server | null = null;
   private readonly conns = new Map<ObserverConnId, QuorumSocket>();
+  /** LearnerHandler's per-observer counters (the AdminServer's `observers`). */
+  private readonly connStats = new Map<ObserverConnId, LearnerConnStats>();
+  private unregisterAdmin: (() => void) | null = null;
   private nextConn = 1;
   private over = false;
 
@@ -78,6 +85,15 @@ export class ObserverMasterRunner {
       return;
     }
     this.server = server;
+    if (this.o.adminKey !== undefined) {
+      this.unregisterAdmin = registerQuorumAdmin(this.o.adminKey, {
+        kind: 'observerMaster',
+        observers: () => this.machine.activeObservers.flatMap((a) => this.connStats.get(a.conn)?.info(a.sid) ?? []),
+        resetObserverConnectionStats: () => {
+          for (const a of this.machine.activeObservers) this.connStats.get(a.conn)?.reset();
+        },
+      });
+    }
     this.log.info('observer master: accepting observer connections', { address: `${host}:${this.o.listen.port}` });
     this.stepper.run([]);
   }
@@ -104,6 +120,8 @@ export class ObserverMasterRunner {
     if (this.over) return;
     for (const out of this.machine.stop(reason)) this.execute(out);
     this.over = true;
+    this.unregisterAdmin?.();
+    this.unregisterAdmin = null;
     this.stepper.stop();
     for (const qs of this.conns.values()) qs.close(reason);
     this.conns.clear();
@@ -120,12 +138,22 @@ export class ObserverMasterRunner {
     const conn = this.nextConn++;
     const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
     this.conns.set(conn, qs);
+    const stats = new LearnerConnStats(javaSocketAddress(socket.remoteAddress, socket.remotePort));
+    this.connStats.set(conn, stats);
     this.log.info('observer connected', { conn, remote: qs.remote });
     qs.start({
-      packet: (p) => this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() }),
+      packet: (p) => {
+        // As LearnerHandler: only what its main loop reads (once the observer is synced) counts.
+        if (this.machine.activeObservers.some((a) => a.conn === conn)) {
+          stats.packetsReceived++;
+          if (p.type === PacketType.REQUEST) stats.requests++;
+        }
+        this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() });
+      },
       closed: (reason) => {
         if (this.conns.get(conn) !== qs) return;
         this.conns.delete(conn);
+        this.connStats.delete(conn);
         this.log.info('observer connection closed', { conn, reason });
         this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
       },
@@ -137,6 +165,8 @@ export class ObserverMasterRunner {
     if (this.over) return;
     switch (out.type) {
       case 'send':
+        // LEADERINFO and SNAP bypass the reference's queue, so its packets_sent leaves them out.
+        if (out.packet.type !== PacketType.LEADERINFO && out.packet.type !== PacketType.SNAP) this.connStats.get(out.to)?.sent(out.packet.zxid);
         this.conns.get(out.to)?.send(out.packet);
         return;
       case 'sendSnapshot':
@@ -198,17 +228,23 @@ export interface FollowerMasterSetup {
     readonly currentEpoch: bigint;
     committedProposals(): SyncProposal[];
   };
+  /** The server's metrics object, under which the AdminServer looks the observers up (optional). */
+  readonly adminKey?: object;
   /** The follower's connection to the leader. */
   readonly link: {
     forwardFor(owner: number, request: LearnerRequest): void;
     revalidate(sessionId: bigint, timeoutMs: number): void;
     touch(sessionId: bigint, timeoutMs: number): void;
+    /** Ends the following (the peer goes back to election): the listen failure ends it. */
+    stop(reason: string): void;
   };
 }
 
 /**
- * Builds and starts a follower's observer master. `onListenFailed` runs when the port cannot be
- * bound: unlike the reference (whose follower then fails), the follower keeps following.
+ * Builds and starts a follower's observer master. When the port cannot be bound the follower
+ * fails as the reference's does (ObserverMaster.start throws out of Follower.followLeader, which
+ * logs "Exception when following the leader", closes its leader socket and returns to election);
+ * `onListenFailed` then runs too.
  */
 export function startFollowerObserverMaster(f: FollowerMasterSetup, onListenFailed: (e: unknown) => void): ObserverMasterRunner {
   const s = f.storage;
@@ -217,6 +253,7 @@ export function startFollowerObserverMaster(f: FollowerMasterSetup, onListenFail
     listen: f.listen,
     ...(f.listenOnAllIPs === undefined ? {} : { listenOnAllIPs: f.listenOnAllIPs }),
     lengthMax: f.lengthMax,
+    ...(f.adminKey === undefined ? {} : { adminKey: f.adminKey }),
     host: {
       snapshotSource: () => s.tree.snapshotSource(s.db.sessions),
       lastProcessedZxid: () => s.tree.lastProcessedZxid,
@@ -238,9 +275,11 @@ export function startFollowerObserverMaster(f: FollowerMasterSetup, onListenFail
     },
   });
   om.start().catch((e: unknown) => {
-    f.log.error('cannot listen on the observerMasterPort; following without serving observers', { port: f.listen.port, error: e instanceof Error ? e.message : String(e) });
+    const error = e instanceof Error ? e.message : String(e);
+    f.log.warn('Exception when following the leader', { cause: `cannot listen on the observerMasterPort ${f.listen.host}:${f.listen.port}`, error });
     om.stop('cannot listen');
     onListenFailed(e);
+    f.link.stop(`cannot listen on the observerMasterPort ${f.listen.port}: ${error}`);
   });
   return om;
 }

@@ -156,7 +156,7 @@ export class ObserverMasterMachine {
   private readonly committed: QuorumPacket[] = [];
   private committedBytes = 0;
   private lastProposed: Zxid;
-  private readonly pendingRevalidations: { sessionId: bigint; conn: ObserverConnId }[] = [];
+  private readonly pendingRevalidations: { sessionId: bigint; timeoutMs: number; conn: ObserverConnId }[] = [];
   private nextPingMs: number;
   private now: number;
   private out: ObserverMasterOutput[] = [];
@@ -236,6 +236,9 @@ export class ObserverMasterMachine {
     if (head === undefined || head.sessionId !== sessionId) return { handled: false, outputs: [] };
     this.pendingRevalidations.shift();
     if (this.handlers.has(head.conn)) this.send(head.conn, withData(PacketType.REVALIDATE, -1n, pl.encodeRevalidateReply(sessionId, valid)));
+    // As the reference's master (revalidateLearnerSession): a valid session is touched here too,
+    // as a leader touches the sessions it revalidates, so the follower reports it in its next ping.
+    if (valid) this.out.push({ type: 'touchSessions', sessions: [{ sessionId, timeoutMs: head.timeoutMs }] });
     return { handled: true, outputs: this.flush() };
   }
 
@@ -382,7 +385,7 @@ export class ObserverMasterMachine {
         return;
       case PacketType.REVALIDATE: {
         const r = pl.decodeRevalidateRequest(p.data);
-        this.pendingRevalidations.push({ sessionId: r.sessionId, conn: h.conn });
+        this.pendingRevalidations.push({ sessionId: r.sessionId, timeoutMs: r.timeoutMs, conn: h.conn });
         this.out.push({ type: 'revalidateSession', sessionId: r.sessionId, timeoutMs: r.timeoutMs });
         return;
       }
