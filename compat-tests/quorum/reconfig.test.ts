@@ -266,35 +266,40 @@ test.serial('a zkts leader reconfigures: Java followers and a Java observer foll
   await scenario(t, { 3: 'zkts', 2: 'java', 1: 'java', 4: 'java' });
 });
 
-test.serial('a Java leader removes itself: the zkts follower elects again under the new config', async (t) => {
+/**
+ * Leader 3 runs `reconfig -remove 3` on itself. Leader.getDesignatedLeader names a new voter that
+ * acked the reconfig (both did, nothing came after it: sid 1), the followers go to it without an
+ * election (QuorumPeer.updateServerState), and 3 stays on as a non-voting follower of it.
+ */
+async function selfRemoval(t: import('ava').ExecutionContext, kinds: Record<number, 'java' | 'zkts'>): Promise<void> {
   const plan = await planEnsemble([3, 2, 1, 4], [4]);
+  const start = (sid: number): Promise<Running> => (kinds[sid] === 'java' ? startJava(sid, plan) : startZkts(sid, plan));
   const members: Running[] = [];
   try {
-    members.push(await startJava(3, plan));
-    members.push(...(await Promise.all([startJava(2, plan), startZkts(1, plan), startZkts(4, plan)])));
+    members.push(await start(3));
+    members.push(...(await Promise.all([start(2), start(1), start(4)])));
     t.is((await settled(members, 90_000)).get(3), 'leader');
     const reply = await reconfig(members.find((m) => m.sid === 3)!, { leaving: '3' });
     t.is(reply.err, ErrCode.OK, 'reconfig -remove 3 on the leader itself');
     const text = (reply.body?.data ?? Buffer.alloc(0)).toString();
     t.false(/^server\.3=/m.test(text), text);
-    // The designated leader takes over among the voters {1, 2}; 3 stays on as a non-voting follower.
     const modes = await until('a new leader among 1 and 2', async () => {
       const m = await settled(members, 60_000);
       return m.get(1) === 'leader' || m.get(2) === 'leader' ? m : null;
     }, 90_000);
-    t.is(modes.get(3), 'follower');
-    t.is(modes.get(4), 'observer');
+    t.deepEqual([modes.get(1), modes.get(2), modes.get(3), modes.get(4)], ['leader', 'follower', 'follower', 'observer']);
     for (const m of members) t.is((await configOn(m)).text, text, `config on ${m.kind} ${m.sid}`);
-    // Writes commit through the zkts follower-or-leader and the zkts observer.
-    for (const m of members.filter((x) => x.kind === 'zkts')) {
+    // Writes commit through every member, the removed one included.
+    for (const m of members) {
       const c = await ZkTestClient.connect(LOOPBACK, m.clientPort, { timeoutMs: 10_000 });
       try {
         const r = await c.request(OpCode.create, CreateRequest.encode({ path: `/moved-${m.sid}`, data: Buffer.from('x'), acl: OPEN_ACL, flags: 0 }), CreateResponse);
-        t.is(r.err, ErrCode.OK, `create through zkts ${m.sid}`);
+        t.is(r.err, ErrCode.OK, `create through ${m.kind} ${m.sid}`);
       } finally {
         await closeQuietly(c);
       }
     }
+    t.deepEqual(members.filter((m) => m.kind === 'zkts').flatMap((m) => m.output().split('\n').filter((l) => / ERROR /.test(l)).map((l) => `zkts ${m.sid}: ${l}`)), []);
   } catch (e) {
     const dir = mkdtempSync(join(tmpdir(), 'zkts-reconfig-logs-'));
     for (const m of members) writeFileSync(join(dir, `${m.kind}-${m.sid}.log`), m.output());
@@ -303,4 +308,12 @@ test.serial('a Java leader removes itself: the zkts follower elects again under 
   } finally {
     await Promise.all(members.map((m) => m.stop()));
   }
+}
+
+test.serial('a Java leader removes itself: the zkts follower and observer move to the designated leader', async (t) => {
+  await selfRemoval(t, { 3: 'java', 2: 'java', 1: 'zkts', 4: 'zkts' });
+});
+
+test.serial('a zkts leader removes itself: Java followers and observer move to the leader it designates', async (t) => {
+  await selfRemoval(t, { 3: 'zkts', 2: 'java', 1: 'java', 4: 'java' });
 });

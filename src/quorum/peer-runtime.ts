@@ -64,6 +64,8 @@ export function quorumPeerOptions(config: ServerConfig, logger: Logger, onFatal?
     forceSnapSync: prop('zookeeper.forceSnapshotSync') === 'true',
     ...(config.reconfigEnabled ? { reconfigEnabled: true } : {}),
     configFile: config.configFile,
+    // A `.dynamic.next` left by a reconfig in flight: the last seen config (QuorumPeerMain).
+    ...(config.nextDynamicConfig === null ? {} : { nextConfig: { servers: config.nextDynamicConfig.servers, version: BigInt.asIntN(64, BigInt(`0x${config.nextDynamicConfig.version ?? '0'}`)) } }),
     standaloneEnabled: config.standaloneEnabled,
     readOnlyMode: config.system.readOnlyModeEnabled,
     ...(commitLogCount === undefined ? {} : { commitLogCount }),

@@ -55,7 +55,7 @@ export class FleMachine {
   private members: QuorumMembers;
   private nextMembers: QuorumMembers | null;
   private configText: string;
-  private readonly isObserver: boolean;
+  private isObserver: boolean;
   readonly finalizeWaitMs: number;
   readonly minNotificationIntervalMs: number;
   readonly maxNotificationIntervalMs: number;
@@ -123,6 +123,39 @@ export class FleMachine {
     if (this.nextMembers !== null && this.nextMembers.version <= members.version) this.nextMembers = null;
   }
 
+  /** The last seen config, when newer than the committed one: its voters count too (termPredicate). */
+  setNextMembers(next: QuorumMembers | null): void {
+    this.nextMembers = next !== null && next.version > this.members.version ? next : null;
+  }
+
+  /**
+   * QuorumPeer.setLearnerType after a reconfig (updateLearnerType): the reference's election reads
+   * the learner type afresh each time, so an observer turned participant proposes itself next round.
+   */
+  setObserver(observer: boolean): void {
+    this.isObserver = observer;
+  }
+
+  /**
+   * The peer leaves LOOKING without an election (QuorumPeer.updateServerState after a reconfig
+   * named the leader): `vote` becomes the current vote answered to LOOKING peers.
+   */
+  assume(state: DecidedState, vote: Vote): FleOutput[] {
+    this.current = vote;
+    return this.setPeerState(state);
+  }
+
+  /**
+   * restartLeaderElection / shuttingDownLE: the reference shuts the election down and starts a new
+   * FastLeaderElection, whose logical clock starts again from zero; the round begins anew.
+   */
+  restart(nowMs: number): FleOutput[] {
+    this.clock = 0n;
+    this.deadlineMs = null;
+    this.loopback = [];
+    return this.start(nowMs);
+  }
+
   /**
    * Begins a round (lookForLeader): the logical clock advances, the vote goes to ourselves and to
    * every voter. `history` refreshes lastZxid/currentEpoch when the peer comes back to LOOKING.
@@ -155,7 +188,9 @@ export class FleMachine {
   /** A notification from `from` (already decoded); handled in every state, as the WorkerReceiver does. */
   onNotification(from: Sid, n: Notification, nowMs: number): FleOutput[] {
     const out: FleOutput[] = [];
-    this.noticeConfig(from, n, out);
+    // The WorkerReceiver stops handling a notification whose newer config it adopts (it then
+    // restarts the election, and the notification is not looked at again).
+    if (this.noticeConfig(from, n, out)) return out;
     if (!this.validVoter(from)) {
       // Non-voters (observers) get our current vote right away and never enter the election.
       out.push(this.reply(from, this.current.id, this.current.zxid, this.clock, this.current.peerEpoch));
@@ -335,10 +370,13 @@ export class FleMachine {
     return { type: 'send', to, n: { state, leader, zxid, electionEpoch, peerEpoch, config: this.configText } };
   }
 
-  private noticeConfig(from: Sid, n: Notification, out: FleOutput[]): void {
-    if (n.config === null || this.peerState !== 'LOOKING') return;
+  /** True when the notification carries a newer config (the shell adopts it and maybe restarts). */
+  private noticeConfig(from: Sid, n: Notification, out: FleOutput[]): boolean {
+    if (n.config === null || this.peerState !== 'LOOKING') return false;
     const version = configTextVersion(n.config);
-    if (version !== undefined && version > this.members.version) out.push({ type: 'newerConfig', from, version, config: n.config });
+    if (version === undefined || version <= this.members.version) return false;
+    out.push({ type: 'newerConfig', from, version, config: n.config });
+    return true;
   }
 
   private arm(out: FleOutput[], atMs: number): void {

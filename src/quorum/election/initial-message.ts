@@ -4,6 +4,7 @@
 // A pre-3.5 peer sends just its non-negative sid. Parsing is incremental: the caller feeds what it
 // has and gets back "need more", a message with the bytes it used, or an error that closes the socket.
 
+import { javaHostString } from '../../config/dynamic-files';
 import { javaSplit } from '../../config/servers';
 import type { Sid } from '../types';
 
@@ -32,9 +33,13 @@ export type InitialMessageParse =
   | { readonly kind: 'ok'; readonly message: InitialMessage; readonly consumed: number }
   | { readonly kind: 'error'; readonly code: 'INITIAL_MESSAGE_INVALID'; readonly message: string };
 
-/** "host:port", IPv6 hosts bracketed (NetUtils.formatInetAddr). */
+/**
+ * "host:port", IPv6 hosts bracketed (NetUtils.formatInetAddr). Java prints an IPv6 address with
+ * Inet6Address.getHostAddress, every group written out (`[0:0:0:0:0:0:0:1]`, not `[::1]`). It
+ * would also print a host name's resolved address; names are sent as they are here (no lookup).
+ */
 export function formatElectionAddress(a: ElectionAddress): string {
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+  return a.host.includes(':') ? `[${javaHostString(a.host)}]:${a.port}` : `${a.host}:${a.port}`;
 }
 
 export function encodeInitialMessage(sid: Sid, addresses: readonly ElectionAddress[], protocolVersion = PROTOCOL_VERSION_V1): Buffer {

@@ -43,8 +43,11 @@ export interface ElectionDriverOptions {
   readonly link: ElectionLink;
   readonly logger: Logger;
   readonly clock?: ElectionClock;
-  /** A peer carried a newer config while we were LOOKING (dynamic reconfig is the runtime's call). */
-  readonly onNewerConfig?: (from: Sid, version: bigint, config: string) => void;
+  /**
+   * A peer carried a newer config while we were LOOKING (dynamic reconfig is the runtime's call).
+   * Returning true (the members changed) restarts the running round, as the reference does.
+   */
+  readonly onNewerConfig?: (from: Sid, version: bigint, config: string) => boolean | void;
 }
 
 export class ElectionDriver {
@@ -83,6 +86,16 @@ export class ElectionDriver {
   /** The peer changed state outside the election (e.g. a follower lost its leader). */
   setPeerState(state: ServerStateName): void {
     this.apply(this.machine.setPeerState(state));
+  }
+
+  /** QuorumPeer.updateServerState after a reconfig named the leader: take the role without a round. */
+  assume(state: DecidedState, vote: Vote): void {
+    this.apply(this.machine.assume(state, vote));
+  }
+
+  /** The learner type changed with a reconfig (participant <-> observer). */
+  setObserver(observer: boolean): void {
+    this.machine.setObserver(observer);
   }
 
   updateElectionVote(newEpoch: bigint): void {
@@ -133,7 +146,10 @@ export class ElectionDriver {
           break;
         case 'newerConfig':
           this.log.info('a peer has a newer config', { peer: String(o.from), version: o.version });
-          this.onNewerConfig?.(o.from, o.version, o.config);
+          if (this.onNewerConfig?.(o.from, o.version, o.config) === true && this.waiting !== null && !this.stopped) {
+            this.log.info('restarting leader election with the new config');
+            this.apply(this.machine.restart(this.clock.nowMs()));
+          }
           break;
         case 'decided': {
           this.log.info('election decided', { state: o.state, leader: String(o.vote.id), zxid: o.vote.zxid, electionEpoch: String(o.vote.electionEpoch), peerEpoch: String(o.vote.peerEpoch) });

@@ -31,8 +31,13 @@ export function peerStatus(s: PeerStatusSource): QuorumStatus {
     syncLimit: s.syncLimit,
     electionPort: s.electionPort,
     quorumPort: s.quorumPort,
-    peerType: s.observer ? 1 : 0,
-    quorumSize: s.quorumSize,
+    // Read when shown: both follow the active config after a reconfig (the quorum_size gauge).
+    get peerType() {
+      return s.observer ? 1 : 0;
+    },
+    get quorumSize() {
+      return s.quorumSize;
+    },
     configText: () => s.configText,
     peerState: () => detailedPeerState(s),
     leader: () => leaderStatus(s.leader()),

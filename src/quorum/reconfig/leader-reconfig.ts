@@ -30,13 +30,24 @@ export function proposedConfigOf(txn: ZabTxn): ProposedConfig | null | { readonl
 }
 
 /**
- * getDesignatedLeader: this server if it votes in the new config; otherwise one of the synced
- * followers voting in it (lowest sid first; the reference prefers the one that acked the most
- * outstanding proposals), falling back to the lowest new voter.
+ * Leader.getDesignatedLeader: this server if it votes in the new config. Otherwise the candidates
+ * are the new config's voters that acked the reconfig; walking the proposals outstanding after it
+ * in order, only those that acked each one stay, so the choice is the most up-to-date server and
+ * the fewest proposals are lost. The reference takes the first of a java.util.HashSet<Long>, which
+ * for small sids iterates in ascending order; ties here go to the lowest sid likewise.
  */
-export function designatedLeader(self: Sid, next: QuorumMembers, syncedFollowers: readonly Sid[]): Sid {
+export function designatedLeader(self: Sid, next: QuorumMembers, reconfigAcks: Iterable<Sid>, laterAcks: readonly ReadonlySet<Sid>[]): Sid {
   if (next.voters.has(self)) return self;
   const asc = (a: Sid, b: Sid): number => (a < b ? -1 : a > b ? 1 : 0);
-  const synced = syncedFollowers.filter((s) => next.voters.has(s)).sort(asc);
-  return synced[0] ?? [...next.voters].sort(asc)[0] ?? self;
+  let candidates = [...reconfigAcks].filter((s) => s !== self && next.voters.has(s)).sort(asc);
+  // A quorum of the new config acked the reconfig, so this is never empty on a real commit.
+  if (candidates.length === 0) return [...next.voters].sort(asc)[0] ?? self;
+  let best = candidates[0]!;
+  for (const acks of laterAcks) {
+    candidates = candidates.filter((s) => acks.has(s));
+    if (candidates.length === 0) return best;
+    best = candidates[0]!;
+    if (candidates.length === 1) return best;
+  }
+  return best;
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../../util/logger';
 import { membersFromServers, quorumConfigText } from '../election/config-text';
 import type { ElectionAddress } from '../election/initial-message';
 import type { QuorumMembers, Sid } from '../types';
-import { decideActivation } from './activation';
+import { decideActivation, sameMembers, type Activation } from './activation';
 import { ConfigTextError, parseConfigText, type ParsedConfig } from './config-parse';
 import { activateDynamicConfig, writeNextDynamicConfig } from '../../config/dynamic-files';
 
@@ -78,6 +78,19 @@ export class PeerConfig {
     this.hooks = hooks;
   }
 
+  /**
+   * QuorumPeerMain's setLastSeenQuorumVerifier(config.getLastSeenQuorumVerifier(), false): the
+   * `.dynamic.next` read at start becomes the last seen config when newer (nothing is written).
+   * Returns true when it did.
+   */
+  seenAtStart(servers: readonly QuorumServerSpec[], version: bigint): boolean {
+    if (!this.o.reconfigEnabled || version <= this.lastSeen) return false;
+    this.lastSeen = version;
+    this.lastSeenServersValue = servers;
+    this.o.log.info('the proposed config in .dynamic.next is the last seen one', { version: version.toString(16) });
+    return true;
+  }
+
   /** setLastSeenQuorumVerifier(qv, true): a newer proposed config is written to `.dynamic.next`. */
   proposed(text: string): void {
     if (!this.o.reconfigEnabled) return;
@@ -105,9 +118,17 @@ export class PeerConfig {
    * true when this server's role or leader changes with it (the caller leaves its role).
    */
   activate(text: string, designatedLeader: Sid | null, currentLeader: Sid, observing: boolean): boolean {
-    if (!this.o.reconfigEnabled) return false;
+    return this.activateConfig(text, designatedLeader, currentLeader, observing)?.majorChange ?? false;
+  }
+
+  /**
+   * activate() with the whole decision (the new role, whether role or leader changed, whether the
+   * members differ); null when nothing was activated (reconfig off, a bad text, not newer).
+   */
+  activateConfig(text: string, designatedLeader: Sid | null, currentLeader: Sid, observing: boolean): (Activation & { readonly membersChanged: boolean }) | null {
+    if (!this.o.reconfigEnabled) return null;
     const parsed = this.parse(text);
-    if (parsed === null) return false;
+    if (parsed === null) return null;
     const version = parsed.version ?? 0n;
     const decision = decideActivation({
       myId: this.o.myId,
@@ -120,10 +141,11 @@ export class PeerConfig {
       designatedLeader,
     });
     // setQuorumVerifier with a known or older version does nothing (seen by gossip, then again).
-    if (version <= this.versionValue) return false;
+    if (version <= this.versionValue) return null;
+    const membersChanged = !sameMembers(this.serversValue, parsed.servers);
     this.adopt(parsed.servers, version);
     this.o.log.info('config activated', { version: version.toString(16), voters: [...this.membersValue.voters].join(','), observers: [...this.membersValue.observers].join(','), majorChange: decision.majorChange });
-    return decision.majorChange;
+    return { ...decision, membersChanged };
   }
 
   private adopt(servers: readonly QuorumServerSpec[], version: bigint): void {

@@ -39,6 +39,17 @@ export interface LeaderOptions extends ZabTiming {
    * bumps a version-0 config to the new leader's zxid (ZOOKEEPER-1783). Null sends no data.
    */
   readonly newLeaderConfig?: (newLeaderZxid: Zxid) => Buffer | null;
+  /**
+   * zookeeper.leader.ackLoggingFrequency (default 1000): an ack of a proposal whose zxid is a
+   * multiple of this is sampled for ack_latency; <= 0 samples none.
+   */
+  readonly ackLoggingFrequency?: number;
+  /**
+   * Leader.processAck sampled an ack (ServerMetrics ACK_LATENCY, keyed by the acking sid, ours
+   * included); `txnTimeMs` is the txn header's time. A metrics hook, not an output: it changes
+   * nothing on the wire or on disk.
+   */
+  readonly ackSampled?: (sid: Sid, zxid: Zxid, txnTimeMs: bigint) => void;
   readonly nowMs: number;
   /**
    * reconfigEnabled: a proposed reconfig txn needs quorums of the old and the new config, and its

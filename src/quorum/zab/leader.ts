@@ -12,9 +12,9 @@
 //  * A second connection from the same sid closes the first (the reference keeps both).
 //  * Learners speaking the pre-Zab-1.0 protocol (no LEADERINFO) are refused.
 //  * Reconfig (with reconfigEnabled): the designated leader is this server when it still votes,
-//    else the lowest-sid synced follower voting in the new config (the reference prefers the
-//    acker of the most outstanding proposals). The leader never shuts itself down for it: its
-//    followers leave, and it abdicates when it loses its quorum, as the reference ends up doing.
+//    else the new voter that acked the reconfig and most of what followed (getDesignatedLeader).
+//    A leader that is not designated commits nothing more (allowedToCommit) but never shuts
+//    itself down: its followers leave, and it abdicates when it loses its quorum, as the reference.
 
 import { epochOf, makeZxid, type QuorumMembers, type Sid, type Zxid } from '../types';
 import { checkTiming, hex, log, type Token, type ZabTxn } from './common';
@@ -27,7 +27,12 @@ import * as pl from './payloads';
 import { ProposalTracker } from './proposal-tracker';
 import type { QuorumPacket } from '../../protocol/generated';
 import { designatedLeader, proposedConfigOf, type ProposedConfig } from '../reconfig/leader-reconfig';
+import { ConfigTextError, parseConfigText } from '../reconfig/config-parse';
+import { membersFromServers } from '../election/config-text';
 import { planSync, type SyncPlan } from './sync-planner';
+
+/** Leader's default zookeeper.leader.ackLoggingFrequency. */
+export const ACK_LOGGING_FREQUENCY = 1000;
 
 export type LeaderPhase = 'epoch' | 'acceptedPersist' | 'epochAck' | 'currentPersist' | 'newLeaderAck' | 'broadcast' | 'stopped';
 
@@ -39,6 +44,8 @@ export class ZabLeader {
   private readonly connecting = new Set<Sid>();
   private readonly electing = new Set<Sid>();
   private readonly newLeaderAcks = new Set<Sid>();
+  /** newLeaderNextConfig's answer once asked (undefined: not yet). */
+  private newLeaderNext: QuorumMembers | null | undefined = undefined;
   private electionFinished = false;
   private phaseDeadlineMs: number | null;
   private tickCount = 0;
@@ -57,6 +64,8 @@ export class ZabLeader {
   private members: QuorumMembers;
   /** A proposed reconfig not yet committed (Leader's lastSeenQuorumVerifier ahead of the committed one). */
   private pendingReconfig: ProposedConfig | null = null;
+  /** Leader.allowedToCommit: false once a committed reconfig designated another leader. */
+  private allowedToCommit = true;
 
   constructor(private readonly opts: LeaderOptions) {
     checkTiming(opts);
@@ -280,20 +289,48 @@ export class ZabLeader {
     return true;
   }
 
-  /** Leader.waitForNewLeaderAck: once a quorum acked NEWLEADER, start serving. */
+  /**
+   * Leader.waitForNewLeaderAck: once a quorum acked NEWLEADER, start serving. With a newer config
+   * sent in NEWLEADER (a reconfig this leader saw proposed but not committed), it needs a quorum of
+   * that config too, and serving starts under it (startZkServer's processReconfig).
+   */
   private newLeaderAcked(sid: Sid, now: number): void {
     if (this.phaseValue !== 'newLeaderAck') return;
-    if (this.opts.members.voters.has(sid)) this.newLeaderAcks.add(sid);
+    const next = this.newLeaderNextConfig();
+    if (this.opts.members.voters.has(sid) || next?.voters.has(sid) === true) this.newLeaderAcks.add(sid);
     if (!this.opts.members.containsQuorum(this.newLeaderAcks)) return;
+    if (next !== null && !next.containsQuorum(this.newLeaderAcks)) return;
     // Leader.startZkServer: the tree now reports the new epoch's zxid.
     this.phaseValue = 'broadcast';
     this.phaseDeadlineMs = null;
-    this.tracker = new ProposalTracker(this.opts.members, this.newLeaderZxid);
+    if (next !== null) this.members = next;
+    this.tracker = new ProposalTracker(this.members, this.newLeaderZxid);
     this.lastProcessed = this.newLeaderZxid;
     this.nextHalfTickMs = now + Math.floor(this.opts.tickTimeMs / 2);
     this.tickSkip = true;
     this.out.push({ type: 'serve', epoch: this.epochValue, zxid: this.newLeaderZxid });
     this.learnersState.release('startup', now);
+  }
+
+  /**
+   * The config NEWLEADER carries (reconfigEnabled: the runtime's last seen config) when it is
+   * newer than the committed one, as the reference's newLeaderProposal.addQuorumVerifier(lastSeen).
+   * Read once: the runtime returns the same text to every learner.
+   */
+  private newLeaderNextConfig(): QuorumMembers | null {
+    if (this.newLeaderNext !== undefined) return this.newLeaderNext;
+    this.newLeaderNext = null;
+    const data = this.opts.reconfigEnabled === true ? this.opts.newLeaderConfig?.(this.newLeaderZxid) ?? null : null;
+    if (data === null) return null;
+    try {
+      const parsed = parseConfigText(data.toString('utf8'));
+      const version = parsed.version ?? 0n;
+      if (version > this.opts.members.version) this.newLeaderNext = membersFromServers(parsed.servers, version);
+    } catch (e) {
+      if (!(e instanceof ConfigTextError)) throw e;
+      this.out.push(log('error', `the NEWLEADER config does not parse: ${e.message}`));
+    }
+    return this.newLeaderNext;
   }
 
   // ---------------------------------------------------------------- broadcast
@@ -321,7 +358,14 @@ export class ZabLeader {
 
   private ackProposal(sid: Sid, zxid: Zxid): void {
     if (this.tracker === null || this.phaseValue !== 'broadcast') return;
+    // Leader.processAck: the last commit handed the leadership on; the designated leader commits the rest.
+    if (!this.allowedToCommit) return;
+    // The reference samples only the zxids that are multiples of ackLoggingFrequency, and only
+    // acks that count (outstanding, not yet committed): read the txn before the ack may commit it.
+    const freq = this.opts.ackLoggingFrequency ?? ACK_LOGGING_FREQUENCY;
+    const sampled = freq > 0 && zxid % BigInt(freq) === 0n ? this.tracker.above(zxid - 1n)[0] : undefined;
     const r = this.tracker.ack(sid, zxid);
+    if (r.kind === 'counted' && sampled?.zxid === zxid) this.opts.ackSampled?.(sid, zxid, sampled.txn.header.time);
     if (r.kind === 'unknown') {
       this.out.push(log('warn', `Trying to commit future proposal: zxid ${hex(zxid)} from sid ${sid}`));
       return;
@@ -347,9 +391,11 @@ export class ZabLeader {
 
   /** tryToCommit for a reconfig: activate, then COMMITANDACTIVATE / INFORMANDACTIVATE with the designated leader. */
   private commitAndActivate(t: ZabTxn, r: { text: string; members: QuorumMembers }): void {
-    const synced = this.learnersState.all().filter((h) => h.sid !== null && !h.observer && this.learnersState.synced(h)).map((h) => h.sid!);
-    const designated = designatedLeader(this.opts.sid, r.members, synced);
+    // getDesignatedLeader: among the new voters that acked the reconfig, the one that acked the most of what followed.
+    const acks = this.tracker?.acksOfCommitted(t.zxid) ?? new Set<Sid>();
+    const designated = designatedLeader(this.opts.sid, r.members, acks, this.tracker?.acksAbove(t.zxid) ?? []);
     this.pendingReconfig = null;
+    if (designated !== this.opts.sid) this.allowedToCommit = false;
     this.members = r.members;
     this.tracker?.activate(r.members);
     this.out.push({ type: 'activateConfig', config: r.text, designatedLeader: designated, zxid: null, thenApplies: false });
@@ -420,7 +466,10 @@ export class ZabLeader {
       this.tickCount++;
       const synced = new Set<Sid>([this.opts.sid]);
       for (const h of learners.all()) if (h.sid !== null && learners.synced(h)) synced.add(h.sid);
-      if (!this.members.containsQuorum(synced)) {
+      // Leader.lead's syncedAckSet: a quorum of the committed config and, while a reconfig is
+      // pending, of the proposed one too (else that reconfig could never commit).
+      const pending = this.pendingReconfig?.members;
+      if (!this.members.containsQuorum(synced) || (pending !== undefined && !pending.containsQuorum(synced))) {
         return this.abdicate(`Not sufficient followers synced, only synced with sids: [ ${[...synced].join(',')} ]`);
       }
     }

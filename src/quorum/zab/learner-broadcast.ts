@@ -15,7 +15,10 @@ import { reconfigTextOf } from '../reconfig/txn-config';
 /** What the broadcast phase needs from the learner machine. */
 export interface BroadcastContext {
   readonly kind: LearnerKind;
-  /** Act on reconfig txns and the ...ANDACTIVATE packets (else they end the connection). */
+  /**
+   * Act on reconfig txns and the ...ANDACTIVATE packets. Off, those packets are a plain COMMIT /
+   * INFORM (QuorumPeer.processReconfig returns at once when reconfig is disabled).
+   */
   readonly reconfigEnabled?: boolean;
   emit(o: LearnerOutput): void;
   /** A token whose confirmation runs `then` (without blocking packet processing). */
@@ -79,9 +82,9 @@ export class LearnerBroadcast {
         return this.logProposal(t);
       }
       if (p.type === PacketType.COMMIT) return this.commit(p.zxid);
-      if (p.type === PacketType.COMMITANDACTIVATE && this.ctx.reconfigEnabled === true) return this.commitAndActivate(p);
+      if (p.type === PacketType.COMMITANDACTIVATE) return this.commitAndActivate(p);
     } else {
-      if (p.type === PacketType.INFORMANDACTIVATE && this.ctx.reconfigEnabled === true) return this.informAndActivate(p);
+      if (p.type === PacketType.INFORMANDACTIVATE) return this.informAndActivate(p);
       if (p.type === PacketType.INFORM) {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
         this.lastQueued = t.zxid;
@@ -106,27 +109,36 @@ export class LearnerBroadcast {
         return;
       case PacketType.COMMITANDACTIVATE:
       case PacketType.INFORMANDACTIVATE:
-        return this.ctx.disconnect(`${packetTypeName(p.type)}: dynamic reconfig is not supported`);
+        // The other kind's packet (an observer is never sent COMMITANDACTIVATE, nor a follower INFORMANDACTIVATE).
+        this.ctx.emit(log('warn', `Unknown packet type: ${describePacket(p)}`));
+        return;
       default:
         this.ctx.emit(log('warn', `Unknown packet type: ${describePacket(p)}`));
     }
   }
 
-  /** Follower: activate the config of the oldest pending txn (the reconfig), then commit it. */
+  /**
+   * Follower: activate the config of the oldest pending txn (the reconfig), then commit it. With
+   * reconfig off only the commit happens; without any pending txn the reference's
+   * pendingTxns.element() throws and the follower leaves, so this disconnects.
+   */
   private commitAndActivate(p: QuorumPacket): void {
     const { designatedLeader } = pl.decodeActivate(p.type, p.data);
     const head = this.pending[0];
-    const config = head !== undefined && head.zxid === p.zxid ? reconfigTextOf(head) : null;
+    if (head === undefined) return this.ctx.disconnect(`COMMITANDACTIVATE ${hex(p.zxid)} without a pending txn`);
+    const config = head.zxid === p.zxid ? reconfigTextOf(head) : null;
+    if (this.ctx.reconfigEnabled !== true) return this.commit(p.zxid);
     if (config !== null) this.ctx.emit({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: true });
     else this.ctx.emit(log('warn', `COMMITANDACTIVATE ${hex(p.zxid)} does not match a pending reconfig txn`));
     this.commit(p.zxid);
   }
 
-  /** Observer: the packet carries the reconfig txn after the designated leader. */
+  /** Observer: the packet carries the reconfig txn after the designated leader (reconfig off: an INFORM). */
   private informAndActivate(p: QuorumPacket): void {
     const { designatedLeader, proposal } = pl.decodeActivate(p.type, p.data);
     const t = txnFromBytes(proposal);
     const config = reconfigTextOf(t);
+    if (this.ctx.reconfigEnabled !== true) return this.logAndApply(t);
     if (config !== null) this.ctx.emit({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: true });
     else this.ctx.emit(log('warn', `INFORMANDACTIVATE ${hex(p.zxid)} does not carry a reconfig txn`));
     this.logAndApply(t);

@@ -284,11 +284,10 @@ export class ZabLearner {
       }
       case PacketType.COMMIT:
         return this.onSyncCommit(p.zxid);
+      // With reconfig off these are a COMMIT / INFORM (processReconfig returns at once).
       case PacketType.COMMITANDACTIVATE:
-        if (this.opts.reconfigEnabled !== true) break;
         return this.onSyncCommitAndActivate(p);
       case PacketType.INFORMANDACTIVATE:
-        if (this.opts.reconfigEnabled !== true) break;
         return this.onSyncInformAndActivate(p);
       case PacketType.INFORM: {
         const t = txnFromBytes(p.data ?? Buffer.alloc(0));
@@ -314,8 +313,6 @@ export class ZabLearner {
         // PING and anything else: the reference's sync loop ignores them.
         return;
     }
-    // Only the ...ANDACTIVATE packets with reconfig off get here.
-    this.disconnect(`${packetTypeName(p.type)}: dynamic reconfig is not supported`);
   }
 
   /**
@@ -325,7 +322,7 @@ export class ZabLearner {
   private onSyncCommitAndActivate(p: QuorumPacket): void {
     const { designatedLeader } = pl.decodeActivate(p.type, p.data);
     const head = this.held[0] ?? this.broadcast.oldestPending();
-    const config = head !== undefined && head.zxid === p.zxid ? reconfigTextOf(head) : null;
+    const config = head !== undefined && head.zxid === p.zxid && this.opts.reconfigEnabled === true ? reconfigTextOf(head) : null;
     if (config !== null) this.out.push({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: false });
     this.onSyncCommit(p.zxid);
   }
@@ -334,7 +331,7 @@ export class ZabLearner {
   private onSyncInformAndActivate(p: QuorumPacket): void {
     const { designatedLeader, proposal } = pl.decodeActivate(p.type, p.data);
     const t = txnFromBytes(proposal);
-    const config = reconfigTextOf(t);
+    const config = this.opts.reconfigEnabled === true ? reconfigTextOf(t) : null;
     if (config !== null) this.out.push({ type: 'activateConfig', config, designatedLeader, zxid: p.zxid, thenApplies: false });
     if (!this.writeToTxnLog) {
       this.out.push({ type: 'applyCommitted', txn: t });

@@ -23,6 +23,9 @@ export class ProposalTracker {
   lastProposed: Zxid;
   lastCommitted: Zxid;
 
+  /** The ack sets of the proposals the last ack() committed (Leader.getDesignatedLeader reads a reconfig's). */
+  private readonly justCommitted = new Map<Zxid, ReadonlySet<Sid>>();
+
   /** A proposed, not yet activated config: it must ack every proposal from its reconfig on. */
   private pending: QuorumMembers | null = null;
 
@@ -42,6 +45,18 @@ export class ProposalTracker {
   above(zxid: Zxid): ZabTxn[] {
     const out: ZabTxn[] = [];
     for (const [z, p] of this.outstanding) if (z > zxid) out.push(p.txn);
+    return out;
+  }
+
+  /** Who acked `zxid`, when the last ack() committed it. */
+  acksOfCommitted(zxid: Zxid): ReadonlySet<Sid> | undefined {
+    return this.justCommitted.get(zxid);
+  }
+
+  /** The ack sets of the still outstanding proposals above `zxid`, in zxid order. */
+  acksAbove(zxid: Zxid): ReadonlySet<Sid>[] {
+    const out: ReadonlySet<Sid>[] = [];
+    for (const [z, p] of this.outstanding) if (z > zxid) out.push(p.acks);
     return out;
   }
 
@@ -86,9 +101,11 @@ export class ProposalTracker {
    */
   private commitReady(): ZabTxn[] {
     const done: ZabTxn[] = [];
+    this.justCommitted.clear();
     for (const [z, p] of this.outstanding) {
       if (!p.verifiers.every((v) => v.containsQuorum(p.acks))) break;
       this.outstanding.delete(z);
+      this.justCommitted.set(z, p.acks);
       this.lastCommitted = z;
       done.push(p.txn);
     }

@@ -83,7 +83,8 @@ test('initial message: legacy bare sid, V1, V2 with several addresses, wildcards
   const v2 = initial(-65535n, 4n, '10.0.0.1:3888|[::1]:3889|0.0.0.0:3890');
   const r = parseInitialMessage(v2);
   t.deepEqual(r, { kind: 'ok', message: { protocolVersion: -65535n, sid: 4n, addresses: [{ host: '10.0.0.1', port: 3888 }, { host: '::1', port: 3889 }] }, consumed: v2.length });
-  t.deepEqual(encodeInitialMessage(4n, [{ host: '10.0.0.1', port: 3888 }, { host: '::1', port: 3889 }], PROTOCOL_VERSION_V2), initial(-65535n, 4n, '10.0.0.1:3888|[::1]:3889'));
+  // NetUtils.formatInetAddr prints IPv6 with Inet6Address.getHostAddress: every group written out.
+  t.deepEqual(encodeInitialMessage(4n, [{ host: '10.0.0.1', port: 3888 }, { host: '::1', port: 3889 }], PROTOCOL_VERSION_V2), initial(-65535n, 4n, '10.0.0.1:3888|[0:0:0:0:0:0:0:1]:3889'));
   // V1 sends only the first address.
   t.deepEqual(encodeInitialMessage(4n, [{ host: '10.0.0.1', port: 3888 }, { host: '10.0.0.2', port: 3888 }]), initial(-65536n, 4n, '10.0.0.1:3888'));
 });

@@ -87,11 +87,51 @@ test('the leader commits a reconfig with COMMITANDACTIVATE naming itself, after 
   t.deepEqual(step({ type: 'packet', conn: 2, packet: pk(T.OBSERVERINFO, 2n << 32n, encodeLearnerInfo(4n, 0x200000001n)) }).filter((l) => l.startsWith('close')), []);
 });
 
-test('the designated leader: the leader if it still votes, else the lowest synced new voter', (t) => {
+test('the designated leader: the leader if it still votes, else the new voter that acked the most of what followed', (t) => {
   const next = majorityMembers([1n, 2n, 5n]);
-  t.is(designatedLeader(1n, next, []), 1n);
-  t.is(designatedLeader(3n, next, [5n, 2n, 4n]), 2n);
-  t.is(designatedLeader(3n, next, [4n]), 1n);
+  t.is(designatedLeader(1n, next, [1n, 2n], []), 1n);
+  // Candidates: new voters that acked the reconfig (4 is not one); nothing after it: the lowest.
+  t.is(designatedLeader(3n, next, [5n, 2n, 4n, 3n], []), 2n);
+  // 5 acked the next two proposals, 2 only the first: 5 is the most up to date.
+  t.is(designatedLeader(3n, next, [2n, 5n], [new Set([2n, 5n]), new Set([5n, 3n])]), 5n);
+  // Nobody acked the second: the best found before it.
+  t.is(designatedLeader(3n, next, [1n, 2n, 5n], [new Set([2n, 5n]), new Set([3n])]), 2n);
+});
+
+test('a leader removing itself designates the follower that acked the proposals after the reconfig', (t) => {
+  const NO_3 = 'server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2181\nserver.2=127.0.0.1:2882:3882:participant;127.0.0.1:2182\nversion=200000001';
+  const m = new ZabLeader({
+    sid: 3n, members: majorityMembers([1n, 2n, 3n]), acceptedEpoch: 1n, currentEpoch: 1n, lastProcessedZxid: 0x100000000n,
+    tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: true,
+  });
+  const step = (i: NoNow<LeaderInput>): string[] => transcript(m.step({ ...i, nowMs: 100 } as LeaderInput));
+  m.start();
+  let token = 0;
+  const persistAll = (out: string[]): void => {
+    for (const l of out) for (const x of l.matchAll(/#(\d+)/g)) token = Math.max(token, Number(x[1]));
+  };
+  for (const sid of [1n, 2n]) {
+    const conn = Number(sid);
+    step({ type: 'connected', conn });
+    persistAll(step({ type: 'packet', conn, packet: pk(T.FOLLOWERINFO, 1n << 32n, encodeLearnerInfo(sid, 0n)) }));
+  }
+  for (let i = 1; i <= token; i++) persistAll(step({ type: 'persisted', token: i }));
+  for (const conn of [1, 2]) persistAll(step({ type: 'packet', conn, packet: pk(T.ACKEPOCH, 0x100000000n, int(1)) }));
+  for (let i = 1; i <= token; i++) persistAll(step({ type: 'persisted', token: i }));
+  for (const conn of [1, 2]) step({ type: 'packet', conn, packet: pk(T.ACK, 0x200000000n) });
+  t.is(m.phase, 'broadcast');
+  const r = reconfigTxn(0x200000001n, NO_3);
+  persistAll(step({ type: 'propose', txn: r }));
+  persistAll(step({ type: 'propose', txn: createTxn(0x200000002n, '/after') }));
+  for (let i = 1; i <= token; i++) step({ type: 'persisted', token: i });
+  // 2 acks the reconfig and the write after it; the reconfig commits once 1 acks it too.
+  step({ type: 'packet', conn: 2, packet: pk(T.ACK, 0x200000001n) });
+  step({ type: 'packet', conn: 2, packet: pk(T.ACK, 0x200000002n) });
+  const out = step({ type: 'packet', conn: 1, packet: pk(T.ACK, 0x200000001n) });
+  t.true(out.includes(`activateConfig ${JSON.stringify(NO_3)} leader 2 -`), out.join('\n'));
+  t.true(out.includes('send 1 COMMITANDACTIVATE 0x200000001 0000000000000002'), out.join('\n'));
+  // allowedToCommit is off: the write after it, acked by everyone now, stays uncommitted here.
+  t.deepEqual(step({ type: 'packet', conn: 1, packet: pk(T.ACK, 0x200000002n) }), []);
 });
 
 test('a reconfig txn parses to its verifier; other txns are not reconfigs', (t) => {

@@ -100,3 +100,40 @@ test('a reconfig proposal with reconfig off is logged like any other txn', (t) =
   const r = reconfigTxn(0x200000001n, NEW_CONFIG);
   t.deepEqual(step(pk(T.PROPOSAL, r.zxid, r.bytes)), ['persistTxns #2 [0x200000001]']);
 });
+
+// QuorumPeer.processReconfig returns false at once with reconfig disabled, so Follower and Observer
+// go on to commit / apply the txn as for COMMIT / INFORM, without touching the config.
+test('reconfig off: COMMITANDACTIVATE commits the pending reconfig txn without activating it', (t) => {
+  const { step } = synced({ reconfigEnabled: false });
+  const r = reconfigTxn(0x200000001n, NEW_CONFIG);
+  step(pk(T.PROPOSAL, r.zxid, r.bytes));
+  t.deepEqual(step(pk(T.COMMITANDACTIVATE, r.zxid, long(3n))), ['apply 0x200000001']);
+});
+
+test('reconfig off: INFORMANDACTIVATE logs and applies the txn it carries without activating it', (t) => {
+  const { step } = synced({ kind: 'observer', reconfigEnabled: false });
+  const r = reconfigTxn(0x200000001n, NEW_CONFIG);
+  t.deepEqual(step(pk(T.INFORMANDACTIVATE, r.zxid, Buffer.concat([long(3n), r.bytes]))), ['persistTxns #2 [0x200000001]', 'apply 0x200000001']);
+});
+
+test('reconfig off, during sync: COMMITANDACTIVATE is a COMMIT and INFORMANDACTIVATE an INFORM', (t) => {
+  const m = new ZabLearner({ sid: 1n, kind: 'follower', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: false });
+  m.start();
+  const step = (p: QuorumPacket): string[] => transcript(m.step({ type: 'packet', packet: p, nowMs: 1 }));
+  step(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
+  step(pk(T.DIFF, 0x200000000n));
+  const r = reconfigTxn(0x200000001n, NEW_CONFIG);
+  t.deepEqual(step(pk(T.PROPOSAL, r.zxid, r.bytes)), []);
+  t.deepEqual(step(pk(T.COMMITANDACTIVATE, r.zxid, long(1n))), []);
+  const o = new ZabLearner({ sid: 4n, kind: 'observer', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: false });
+  o.start();
+  const ostep = (p: QuorumPacket): string[] => transcript(o.step({ type: 'packet', packet: p, nowMs: 1 }));
+  ostep(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
+  ostep(pk(T.DIFF, 0x200000000n));
+  t.deepEqual(ostep(pk(T.INFORMANDACTIVATE, r.zxid, Buffer.concat([long(1n), r.bytes]))), []);
+  // Both held the txn as committed: NEWLEADER logs and applies it (Learner.syncWithLeader's packetsCommitted).
+  for (const [s, mm] of [[step, m], [ostep, o]] as const) {
+    const out = [...s(pk(T.NEWLEADER, 0x200000000n)), ...transcript(mm.step({ type: 'persisted', token: 1, nowMs: 1 }))];
+    t.deepEqual(out.slice(0, 2), ['persistTxns #1 [0x200000001]', 'apply 0x200000001']);
+  }
+});

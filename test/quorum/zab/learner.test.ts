@@ -248,5 +248,6 @@ test('learner: a closed connection ends the machine; reconfig packets are refuse
   r.packet(pk(T.NEWLEADER, 0x200000000n));
   r.persisted(1);
   r.packet(pk(T.UPTODATE, -1n));
-  t.deepEqual(r.packet(pk(T.COMMITANDACTIVATE, 0x200000001n, Buffer.alloc(8))), ['disconnect: COMMITANDACTIVATE: dynamic reconfig is not supported']);
+  // Follower.processPacket's pendingTxns.element() throws on an empty queue: the follower leaves.
+  t.deepEqual(r.packet(pk(T.COMMITANDACTIVATE, 0x200000001n, Buffer.alloc(8))), ['disconnect: COMMITANDACTIVATE 0x200000001 without a pending txn']);
 });
