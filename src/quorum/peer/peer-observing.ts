@@ -28,6 +28,8 @@ export class PeerObserving {
     private readonly config: PeerConfig,
     private readonly storage: PeerStorage,
     private readonly record: (event: string) => void,
+    /** Where the AdminServer's observers/orst find this master's learners (the server's metrics object). */
+    private readonly adminKey?: object,
   ) {
     this.learnerMasters = new LearnerMasterList(o.observerMasterPort ?? null);
   }
@@ -62,7 +64,8 @@ export class PeerObserving {
 
   /**
    * Follower.followLeader: once synced, a follower with observerMasterPort serves observers there.
-   * Unlike the reference (whose follower fails when the port cannot be bound) it keeps following.
+   * When the port cannot be bound the runner stops the learner, so the peer goes back to election
+   * as the reference's follower does.
    */
   startMaster(link: LearnerRunner): void {
     const port = this.o.observerMasterPort;
@@ -82,6 +85,7 @@ export class PeerObserving {
         ...(this.o.observerMasterSizeLimit === undefined ? {} : { sizeLimit: this.o.observerMasterSizeLimit }),
         storage: this.storage,
         link,
+        ...(this.adminKey === undefined ? {} : { adminKey: this.adminKey }),
       },
       () => {
         if (this.masterValue === om) this.masterValue = null;

@@ -91,7 +91,7 @@ export class QuorumPeer {
     if (o.nextConfig !== undefined && this.reconfigState.seenAtStart(o.nextConfig.servers, o.nextConfig.version)) {
       this.record(`config ${o.nextConfig.version.toString(16)} from .dynamic.next is the last seen one`);
     }
-    this.observing = new PeerObserving(o, this.log, this.reconfig, storage, (e) => this.record(e));
+    this.observing = new PeerObserving(o, this.log, this.reconfig, storage, (e) => this.record(e), zk.metrics);
   }
 
   static async start(o: QuorumPeerOptions): Promise<QuorumPeer> {

@@ -6,6 +6,9 @@
 import test from 'ava';
 import { CreateRequest, CreateResponse, GetDataRequest, GetDataResponse, SyncRequest, SyncResponse } from '../../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../../src/protocol/opcodes';
+import { runCommand } from '../../../src/admin/commands';
+import type { JsonValue } from '../../../src/admin/json';
+import { zkServerSource } from '../../../src/admin/source';
 import { fourLetterWord } from '../../support/four-letter-word';
 import { freePort, HOST, TestEnsemble } from './support';
 
@@ -43,6 +46,11 @@ test.serial('an observer syncs from a follower\'s observer master and serves thr
     t.regex(await mntr(e, 1), /^zk_synced_observers\t1$/m);
     t.regex(await mntr(e, 3), /^zk_synced_observers\t0$/m);
     t.regex(await mntr(e, 4), /^zk_peer_state\tobserving - broadcast$/m);
+    // The AdminServer's `observers` on the master lists the observer it serves (the peer registers
+    // the master under the server's metrics object, as the leader does for its learners).
+    const served = runCommand('observers', { source: zkServerSource(e.peer(1).zk), args: new Map() });
+    t.is(served.get('synced_observers'), 1);
+    t.deepEqual(((served.get('observers') as JsonValue[]).map((o) => (o as Map<string, JsonValue>).get('sid'))), [4n]);
 
     const oc = await e.client(4);
     // A write through the observer: forwarded by the master to the leader, applied from the INFORM.
