@@ -11,27 +11,18 @@
 
 import type { ConnectRequest } from '../protocol/generated';
 import { ErrCode, OpCode } from '../protocol/opcodes';
+import { FORWARDED_TYPES } from './learner-waits';
 import type { PrepOutcome } from './request';
 
 /**
- * The request types ReadOnlyRequestProcessor answers with NOTREADONLY. `check` is the top-level
- * one (inside a multi it never arrives alone), `sync` is refused too (there is no leader to sync
- * with), `multi` is refused whatever it holds; `multiRead` is a read and passes.
+ * The request types ReadOnlyRequestProcessor answers with NOTREADONLY: exactly what a learner would
+ * forward to a leader (FollowerRequestProcessor's list), less the session ops a read-only server
+ * does itself. `check` is the top-level one (inside a multi it never arrives alone), `sync` is
+ * refused (there is no leader to sync with), `multi` whatever it holds; `multiRead` is a read.
  */
-export const NOT_READ_ONLY_TYPES: ReadonlySet<number> = new Set<number>([
-  OpCode.sync,
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createTTL,
-  OpCode.createContainer,
-  OpCode.delete,
-  OpCode.deleteContainer,
-  OpCode.setData,
-  OpCode.reconfig,
-  OpCode.setACL,
-  OpCode.multi,
-  OpCode.check,
-]);
+export const NOT_READ_ONLY_TYPES: ReadonlySet<number> = new Set<number>(
+  [...FORWARDED_TYPES].filter((t) => t !== OpCode.createSession && t !== OpCode.closeSession),
+);
 
 /** What a read-only server does with one request. */
 export type ReadOnlyGate =
