@@ -72,6 +72,11 @@ export class FleMachine {
   private notTimeoutMs: number;
   private deadlineMs: number | null = null;
   private pending: { from: Sid; n: Notification }[] = [];
+  /**
+   * The latest LOOKING notification of a newer round from each voter, received while we were
+   * still settled (FOLLOWING/LEADING): see onNotification. Kept with its arrival time.
+   */
+  private heldWhileSettled = new Map<Sid, { n: Notification; atMs: number }>();
   private loopback: OutgoingNotification[] = [];
 
   constructor(o: FleOptions) {
@@ -175,7 +180,7 @@ export class FleMachine {
     this.proposal = this.initialCandidate();
     this.sendNotifications(out);
     this.arm(out, nowMs + this.notTimeoutMs);
-    const held = this.pending;
+    const held = [...this.takeHeldWhileSettled(nowMs), ...this.pending];
     this.pending = [];
     for (const p of held) {
       if (this.phase !== 'polling' && this.phase !== 'finalizing') break;
@@ -201,6 +206,16 @@ export class FleMachine {
     if (this.peerState !== 'LOOKING') {
       const answer = answerWhileNotLooking(this.peerState, this.current, this.configText, from, state);
       if (answer !== null) out.push(answer);
+      // A peer in a newer round than ours has lost the leader we both followed, and we usually
+      // notice the same loss a moment later. The reference drops this vote here (its WorkerReceiver
+      // only queues while LOOKING). If it came from the eventual winner, the round then waits out
+      // one or two notification timeouts (the loser's own vote does not beat the winner's, so
+      // nobody re-sends before then). Java rarely pays that: its vote crosses several thread
+      // hand-offs and usually lands after the receiver is LOOKING. Ours lands in the same
+      // event-loop turn as the leader's EOF, so about half of our leader-kill elections took
+      // 550-750 ms instead of ~200. We still answer exactly as the reference does, and also keep
+      // the vote so the next round reads it as a message delayed by a few milliseconds.
+      if (state === 'LOOKING' && n.electionEpoch > this.clock) this.heldWhileSettled.set(from, { n, atMs: nowMs });
       return out;
     }
     if (state === 'LOOKING' && n.electionEpoch < this.clock) {
@@ -257,6 +272,20 @@ export class FleMachine {
   /** QuorumPeer.updateElectionVote: after a sync the vote carries the new epoch. */
   updateElectionVote(newEpoch: bigint): void {
     this.current = { ...this.current, peerEpoch: newEpoch };
+  }
+
+  /**
+   * The votes held while settled, oldest first, for the round that starts now. A copy older than
+   * one notification interval is dropped: a sender still looking re-sends by then, and an older
+   * vote would only be stale.
+   */
+  private takeHeldWhileSettled(nowMs: number): { from: Sid; n: Notification }[] {
+    const fresh = [...this.heldWhileSettled]
+      .filter(([, h]) => nowMs - h.atMs <= this.minNotificationIntervalMs)
+      .sort((a, b) => a[1].atMs - b[1].atMs)
+      .map(([from, h]) => ({ from, n: h.n }));
+    this.heldWhileSettled.clear();
+    return fresh;
   }
 
   // --- lookForLeader's loop body ---------------------------------------------------------------
