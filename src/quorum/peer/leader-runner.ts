@@ -7,23 +7,21 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { encodeTxn, type LoggedTxn } from '../../persistence/txn';
 import type { SnapshotSource } from '../../persistence/snapshot-contract';
-import { snapStreamChunks } from '../../persistence/snapshot';
 import { OpCode } from '../../protocol/opcodes';
 import type { Logger } from '../../util/logger';
 import type { Sid, Zxid } from '../types';
 import type { ZabTxn } from '../zab/common';
 import { ZabLeader } from '../zab/leader';
-import type { ConnId, LeaderInput, LeaderOptions, LeaderOutput } from '../zab/leader-types';
+import type { LeaderInput, LeaderOptions, LeaderOutput } from '../zab/leader-types';
 import type { LearnerRequest, SessionTouch } from '../zab/payloads';
 import type { DiskQueue } from './disk-queue';
-import { QuorumSocket } from './quorum-socket';
+import { isConnOutput, LearnerConns } from './learner-conns';
 import { FileTxnLogSync, type FileTxnLogSyncOptions } from './txn-log-sync';
 import { LearnerQueueMetrics } from '../../metrics/learner-queue';
 import type { ServerMetrics } from '../../metrics/server-metrics';
 import { monotonicNowMs, Stepper } from './stepper';
 import type { ReconfigHook } from '../../server/prep/reconfig';
-import { javaSocketAddress, LearnerConnStats, registerQuorumAdmin } from '../../admin/quorum-admin';
-import { PacketType } from '../zab/packets';
+import { registerQuorumAdmin } from '../../admin/quorum-admin';
 
 /** What the leader shell needs from the rest of the peer (database, client pipeline). */
 export interface LeaderHost {
@@ -86,11 +84,8 @@ export class LeaderRunner {
   private readonly log: Logger;
   private readonly stepper: Stepper<LeaderInput, LeaderOutput>;
   private server: Server | null = null;
-  private readonly conns = new Map<ConnId, QuorumSocket>();
-  /** LearnerHandler's per-connection counters (the AdminServer's `observers`). */
-  private readonly connStats = new Map<ConnId, LearnerConnStats>();
+  private readonly conns: LearnerConns;
   private unregisterAdmin: (() => void) | null = null;
-  private nextConn = 1;
   private endResolve!: (e: LeaderEnd) => void;
   readonly ended: Promise<LeaderEnd>;
   private over = false;
@@ -118,6 +113,18 @@ export class LeaderRunner {
       (nowMs) => ({ type: 'tick', nowMs }),
       (e) => this.end({ kind: 'failed', reason: `leader runtime error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
     );
+    this.conns = new LearnerConns({
+      log: this.log,
+      lengthMax: o.lengthMax,
+      peerName: 'learner',
+      closeLevel: 'warn',
+      closeText: 'dropping learner',
+      // LearnerHandler counts what its main loop reads: from the NEWLEADER ACK on.
+      counts: (conn) => this.machine.learners().some((l) => l.conn === conn && l.phase === 'broadcast'),
+      input: (e) => this.stepper.input({ ...e, nowMs: monotonicNowMs() }),
+      snapshotSource: () => o.host.snapshotSource(),
+      lastProcessedZxid: () => o.host.lastProcessedZxid(),
+    });
   }
 
   /** Binds the quorum port, then starts discovery (the leader proposes its own epoch first). */
@@ -162,50 +169,13 @@ export class LeaderRunner {
       socket.destroy();
       return;
     }
-    const conn = this.nextConn++;
-    const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
-    this.conns.set(conn, qs);
-    const stats = new LearnerConnStats(javaSocketAddress(socket.remoteAddress, socket.remotePort));
-    this.connStats.set(conn, stats);
-    this.log.info('learner connected', { conn, remote: qs.remote });
-    qs.start({
-      packet: (p) => {
-        // LearnerHandler counts what its main loop reads: from the NEWLEADER ACK on.
-        if (this.machine.learners().some((l) => l.conn === conn && l.phase === 'broadcast')) {
-          stats.packetsReceived++;
-          if (p.type === PacketType.REQUEST) stats.requests++;
-        }
-        this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() });
-      },
-      closed: (reason) => {
-        if (this.conns.get(conn) !== qs) return;
-        this.conns.delete(conn);
-        this.connStats.delete(conn);
-        this.log.info('learner connection closed', { conn, reason });
-        this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
-      },
-    });
-    this.stepper.input({ type: 'connected', conn, nowMs: monotonicNowMs() });
+    this.conns.accept(socket);
   }
 
   private execute(out: LeaderOutput): void {
     if (this.over) return;
+    if (isConnOutput(out)) return this.conns.execute(out);
     switch (out.type) {
-      case 'send':
-        // LEADERINFO and SNAP bypass the reference's queue, so its packets_sent leaves them out.
-        if (out.packet.type !== PacketType.LEADERINFO && out.packet.type !== PacketType.SNAP) this.connStats.get(out.to)?.sent(out.packet.zxid);
-        this.conns.get(out.to)?.send(out.packet);
-        return;
-      case 'sendSnapshot':
-        this.sendSnapshot(out.to, out.zxid);
-        return;
-      case 'close': {
-        const qs = this.conns.get(out.conn);
-        this.log.warn('dropping learner', { conn: out.conn, reason: out.reason });
-        this.conns.delete(out.conn);
-        qs?.close(out.reason);
-        return;
-      }
       case 'persistTxns': {
         const { token, txns } = out;
         this.o.disk
@@ -231,7 +201,7 @@ export class LeaderRunner {
         return;
       case 'learnerSyncPlanned': {
         // The reference's LearnerHandler starts its queue (and its metrics) with the sync packets.
-        const qs = this.conns.get(out.conn);
+        const qs = this.conns.socket(out.conn);
         const m = this.o.metrics;
         if (qs !== undefined && m !== undefined) qs.queueObserver = new LearnerQueueMetrics(m.learnerHandlerQpSize, m.learnerHandlerQpTime, out.sid);
         this.log.info('syncing learner', { learner: String(out.sid), kind: out.plan.kind, zxid: out.plan.zxid, reason: out.plan.reason, proposals: out.plan.proposalCount });
@@ -280,26 +250,6 @@ export class LeaderRunner {
     return containsQuorum(ids);
   }
 
-  /**
-   * The SNAP packet went out just before this: stream the tree right behind it. The tree is at
-   * the SNAP zxid now (commits are applied as the machine emits them); it may move on while the
-   * stream is written, which the learner tolerates (later PROPOSAL/COMMIT pairs re-apply).
-   */
-  private sendSnapshot(conn: ConnId, zxid: Zxid): void {
-    const qs = this.conns.get(conn);
-    const at = this.o.host.lastProcessedZxid();
-    if (at !== zxid) this.log.warn('SNAP zxid differs from the tree', { conn, snapZxid: zxid, treeZxid: at });
-    if (qs === undefined) {
-      this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() });
-      return;
-    }
-    const chunks = snapStreamChunks(this.o.host.snapshotSource());
-    qs.sendRaw(chunks).then(
-      () => this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() }),
-      (e: unknown) => qs.close(`SNAP stream failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-  }
-
   private diskFailed(e: unknown): void {
     this.end({ kind: 'fatal', exitCode: 1, reason: `disk write failed: ${e instanceof Error ? e.message : String(e)}` });
   }
@@ -311,8 +261,7 @@ export class LeaderRunner {
     this.unregisterAdmin = null;
     this.stepper.stop();
     (e.kind === 'failed' || e.kind === 'fatal' ? this.log.error : this.log.info).call(this.log, 'leading ended', { kind: e.kind, reason: e.reason });
-    for (const qs of this.conns.values()) qs.close('leader shutting down');
-    this.conns.clear();
+    this.conns.closeAll('leader shutting down');
     // The listening socket closes now; learner sockets finish on their own (QuorumSocket.close).
     this.server?.close();
     this.server = null;
@@ -332,9 +281,9 @@ export class LeaderRunner {
       kind: 'leader',
       leaderId: this.o.machine.sid,
       leaderAddress: this.o.listen.host,
-      observers: () => observing().flatMap((l) => this.connStats.get(l.conn)?.info(l.sid!) ?? []),
+      observers: () => observing().flatMap((l) => this.conns.statsOf(l.conn)?.info(l.sid!) ?? []),
       resetObserverConnectionStats: () => {
-        for (const l of observing()) this.connStats.get(l.conn)?.reset();
+        for (const l of observing()) this.conns.statsOf(l.conn)?.reset();
       },
     });
   }

@@ -4,16 +4,14 @@
 // observers send up to the follower's own connection to the leader (ObserverMasterHost).
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { snapStreamChunks } from '../../persistence/snapshot';
 import type { SnapshotSource } from '../../persistence/snapshot-contract';
 import type { Logger } from '../../util/logger';
 import type { Zxid } from '../types';
 import { ObserverMasterMachine, type ObserverConnId, type ObserverMasterInput, type ObserverMasterOptions, type ObserverMasterOutput } from '../zab/observer-master';
 import type { LearnerRequest, SessionTouch } from '../zab/payloads';
 import { planSync, type SyncProposal } from '../zab/sync-planner';
-import { QuorumSocket } from './quorum-socket';
-import { javaSocketAddress, LearnerConnStats, registerQuorumAdmin } from '../../admin/quorum-admin';
-import { PacketType } from '../zab/packets';
+import { registerQuorumAdmin } from '../../admin/quorum-admin';
+import { isConnOutput, LearnerConns } from './learner-conns';
 import { monotonicNowMs, Stepper } from './stepper';
 
 /** What the master needs from the follower. */
@@ -42,11 +40,8 @@ export class ObserverMasterRunner {
   private readonly log: Logger;
   private readonly stepper: Stepper<ObserverMasterInput, ObserverMasterOutput>;
   private server: Server | null = null;
-  private readonly conns = new Map<ObserverConnId, QuorumSocket>();
-  /** LearnerHandler's per-observer counters (the AdminServer's `observers`). */
-  private readonly connStats = new Map<ObserverConnId, LearnerConnStats>();
+  private readonly conns: LearnerConns;
   private unregisterAdmin: (() => void) | null = null;
-  private nextConn = 1;
   private over = false;
 
   constructor(private readonly o: ObserverMasterRunnerOptions) {
@@ -62,6 +57,18 @@ export class ObserverMasterRunner {
         this.stop('observer master runtime error');
       },
     );
+    this.conns = new LearnerConns({
+      log: this.log,
+      lengthMax: o.lengthMax,
+      peerName: 'observer',
+      closeLevel: 'info',
+      closeText: 'closing an observer connection',
+      // As LearnerHandler: only what its main loop reads (once the observer is synced) counts.
+      counts: (conn) => this.machine.activeObservers.some((a) => a.conn === conn),
+      input: (e) => this.stepper.input({ ...e, nowMs: monotonicNowMs() }),
+      snapshotSource: () => o.host.snapshotSource(),
+      lastProcessedZxid: () => o.host.lastProcessedZxid(),
+    });
   }
 
   /** Binds the port (ObserverMaster.start). Rejects when it cannot listen. */
@@ -88,9 +95,9 @@ export class ObserverMasterRunner {
     if (this.o.adminKey !== undefined) {
       this.unregisterAdmin = registerQuorumAdmin(this.o.adminKey, {
         kind: 'observerMaster',
-        observers: () => this.machine.activeObservers.flatMap((a) => this.connStats.get(a.conn)?.info(a.sid) ?? []),
+        observers: () => this.machine.activeObservers.flatMap((a) => this.conns.statsOf(a.conn)?.info(a.sid) ?? []),
         resetObserverConnectionStats: () => {
-          for (const a of this.machine.activeObservers) this.connStats.get(a.conn)?.reset();
+          for (const a of this.machine.activeObservers) this.conns.statsOf(a.conn)?.reset();
         },
       });
     }
@@ -123,8 +130,7 @@ export class ObserverMasterRunner {
     this.unregisterAdmin?.();
     this.unregisterAdmin = null;
     this.stepper.stop();
-    for (const qs of this.conns.values()) qs.close(reason);
-    this.conns.clear();
+    this.conns.closeAll(reason);
     this.server?.close();
     this.server = null;
     this.log.info('observer master stopped', { reason });
@@ -135,50 +141,13 @@ export class ObserverMasterRunner {
       socket.destroy();
       return;
     }
-    const conn = this.nextConn++;
-    const qs = new QuorumSocket(socket, this.log, this.o.lengthMax);
-    this.conns.set(conn, qs);
-    const stats = new LearnerConnStats(javaSocketAddress(socket.remoteAddress, socket.remotePort));
-    this.connStats.set(conn, stats);
-    this.log.info('observer connected', { conn, remote: qs.remote });
-    qs.start({
-      packet: (p) => {
-        // As LearnerHandler: only what its main loop reads (once the observer is synced) counts.
-        if (this.machine.activeObservers.some((a) => a.conn === conn)) {
-          stats.packetsReceived++;
-          if (p.type === PacketType.REQUEST) stats.requests++;
-        }
-        this.stepper.input({ type: 'packet', conn, packet: p, nowMs: monotonicNowMs() });
-      },
-      closed: (reason) => {
-        if (this.conns.get(conn) !== qs) return;
-        this.conns.delete(conn);
-        this.connStats.delete(conn);
-        this.log.info('observer connection closed', { conn, reason });
-        this.stepper.input({ type: 'closed', conn, nowMs: monotonicNowMs() });
-      },
-    });
-    this.stepper.input({ type: 'connected', conn, nowMs: monotonicNowMs() });
+    this.conns.accept(socket);
   }
 
   private execute(out: ObserverMasterOutput): void {
     if (this.over) return;
+    if (isConnOutput(out)) return this.conns.execute(out);
     switch (out.type) {
-      case 'send':
-        // LEADERINFO and SNAP bypass the reference's queue, so its packets_sent leaves them out.
-        if (out.packet.type !== PacketType.LEADERINFO && out.packet.type !== PacketType.SNAP) this.connStats.get(out.to)?.sent(out.packet.zxid);
-        this.conns.get(out.to)?.send(out.packet);
-        return;
-      case 'sendSnapshot':
-        this.sendSnapshot(out.to, out.zxid);
-        return;
-      case 'close': {
-        const qs = this.conns.get(out.conn);
-        this.conns.delete(out.conn);
-        this.log.info('closing an observer connection', { conn: out.conn, reason: out.reason });
-        qs?.close(out.reason);
-        return;
-      }
       case 'observerSynced':
         this.log.info('syncing observer', { conn: out.conn, observer: String(out.sid), mode: out.plan });
         return;
@@ -195,16 +164,6 @@ export class ObserverMasterRunner {
         this.log[out.level](out.message);
         return;
     }
-  }
-
-  /** As the leader's: the tree streams right behind the SNAP packet; later INFORMs re-apply. */
-  private sendSnapshot(conn: ObserverConnId, zxid: Zxid): void {
-    const qs = this.conns.get(conn);
-    const done = (): void => this.stepper.input({ type: 'snapshotSent', conn, nowMs: monotonicNowMs() });
-    if (qs === undefined) return done();
-    const at = this.o.host.lastProcessedZxid();
-    if (at !== zxid) this.log.warn('SNAP zxid differs from the tree', { conn, snapZxid: zxid, treeZxid: at });
-    qs.sendRaw(snapStreamChunks(this.o.host.snapshotSource())).then(done, (e: unknown) => qs.close(`SNAP stream failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 }
 
