@@ -4,13 +4,11 @@
 // Jackson jars (libjetty9-java, libservlet-api-java, libjackson2-databind-java).
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fourLetterWord, JAVA_CLASSPATH } from '../support/java-server';
-import { LOOPBACK, serverLine, type EnsembleMember } from '../support/java-ensemble';
+import { LOOPBACK, type EnsembleMember } from '../support/java-ensemble';
 import { captureOutput, stopChild } from '../support/process';
-import type { Member } from '../quorum/ensemble-support';
+import { prepareMemberDirs, type Member } from '../quorum/ensemble-support';
 
 const ADMIN_JARS = [
   'jetty9-server', 'jetty9-servlet', 'jetty9-security', 'jetty9-http', 'jetty9-io', 'jetty9-util',
@@ -20,24 +18,10 @@ const ADMIN_JARS = [
 export async function startJavaAdminMember(myId: number, members: readonly EnsembleMember[], adminPort: number, config: Record<string, string> = {}): Promise<Member> {
   const me = members.find((m) => m.sid === myId);
   if (me === undefined) throw new Error(`server ${myId} is not in the member list`);
-  const dataDir = mkdtempSync(join(tmpdir(), `zkts-java-admin-q${myId}-`));
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'myid'), `${myId}\n`);
-  const cfg: Record<string, string> = {
-    tickTime: '500',
-    initLimit: '10',
-    syncLimit: '5',
-    dataDir,
-    'admin.enableServer': 'true',
-    'admin.serverAddress': LOOPBACK,
-    'admin.serverPort': String(adminPort),
-    '4lw.commands.whitelist': '*',
-    ...Object.fromEntries(members.map(serverLine)),
-    ...config,
-  };
-  const confDir = mkdtempSync(join(tmpdir(), 'zkts-java-admin-qconf-'));
-  const cfgFile = join(confDir, 'zoo.cfg');
-  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const { dataDir, confDir, cfgFile } = prepareMemberDirs(myId, members, {
+    prefix: 'zkts-java-admin-q',
+    config: { 'admin.enableServer': 'true', 'admin.serverAddress': LOOPBACK, 'admin.serverPort': String(adminPort), ...config },
+  });
   const args = [
     '-Xshare:auto', '-Dorg.slf4j.simpleLogger.defaultLogLevel=info', '-Dorg.slf4j.simpleLogger.showDateTime=true',
     '-cp', [JAVA_CLASSPATH, ...ADMIN_JARS].join(':'), 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfgFile,

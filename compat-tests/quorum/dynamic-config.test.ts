@@ -238,9 +238,8 @@ test.serial('zkts at start-up: zoo.cfg.bak as Java writes it, no .dynamic.next, 
   return undefined;
 });
 
-test.serial('zkts followers of a Java leader write the files Java followers write', async (t) => {
-  if (java === null) return t.fail('the Java ensemble test did not get as far as recording its files');
-  const members = await startEnsemble({ 3: 'java', 2: 'zkts', 1: 'zkts' }, scratch);
+/** Once `members` settle, their files and /zookeeper/config are what the Java ensemble's were; stops them. */
+async function sameFilesAsJava(t: ExecutionContext, java: Observed, members: ConfMember[]): Promise<void> {
   try {
     const originals = new Map(members.map((m) => [m.sid, readFileSync(m.cfgPath, 'latin1')]));
     await settled(members);
@@ -252,6 +251,11 @@ test.serial('zkts followers of a Java leader write the files Java followers writ
   } finally {
     await Promise.all(members.map((m) => m.stop()));
   }
+}
+
+test.serial('zkts followers of a Java leader write the files Java followers write', async (t) => {
+  if (java === null) return t.fail('the Java ensemble test did not get as far as recording its files');
+  await sameFilesAsJava(t, java, await startEnsemble({ 3: 'java', 2: 'zkts', 1: 'zkts' }, scratch));
   return undefined;
 });
 
@@ -259,18 +263,7 @@ test.serial('zkts followers of a Java leader write the files Java followers writ
 // activates it once a quorum acked; every member then writes the files.
 test.serial('zkts ensemble: the files and /zookeeper/config of a Java ensemble', async (t) => {
   if (java === null) return t.fail('the Java ensemble test did not get as far as recording its files');
-  const members = await startEnsemble('zkts', scratch);
-  try {
-    const originals = new Map(members.map((m) => [m.sid, readFileSync(m.cfgPath, 'latin1')]));
-    await settled(members);
-    await waitForFiles(members);
-    for (const m of members) checkAgainstTransforms(t, m, originals.get(m.sid)!);
-    t.deepEqual(confFiles(members), java.files);
-    const norm = normalizer(members);
-    t.deepEqual((await Promise.all(members.map(configNode))).map((n) => norm(n.data)), java.config);
-  } finally {
-    await Promise.all(members.map((m) => m.stop()));
-  }
+  await sameFilesAsJava(t, java, await startEnsemble('zkts', scratch));
   return undefined;
 });
 

@@ -4,7 +4,7 @@
 // with a bound.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
@@ -39,39 +39,84 @@ export interface ZktsMemberOptions {
   readonly dataDir?: string;
   /** Extra environment, e.g. SERVER_JVMFLAGS with -D system properties. */
   readonly env?: Record<string, string>;
+  /** How the temporary directories are named (`zkts-q` by default). */
+  readonly prefix?: string;
+  /** Remove the data and config directories once the process is gone (they are ours alone). */
+  readonly removeDirsOnStop?: boolean;
 }
 
-export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<Member> {
-  const me = o.members.find((m) => m.sid === o.myId);
-  if (me === undefined) throw new Error(`server ${o.myId} is not in the member list`);
-  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), `zkts-q${o.myId}-`));
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'myid'), `${o.myId}\n`);
-  const cfg: Record<string, string> = {
-    tickTime: String(o.tickTime ?? 500),
+export interface ZktsMember extends Member {
+  /** The zoo.cfg the member was started with (dynamic files appear next to it). */
+  readonly cfgFile: string;
+}
+
+/**
+ * The zoo.cfg every test member (Java or zkts) starts from: short ticks, the 4lw all allowed, no
+ * AdminServer, the ensemble's server lines; `extra` adds to or overrides any of it.
+ */
+export function memberConfig(dataDir: string, members: readonly EnsembleMember[], extra: Record<string, string> = {}, tickTime = 500): Record<string, string> {
+  return {
+    tickTime: String(tickTime),
     initLimit: '10',
     syncLimit: '5',
     dataDir,
     'admin.enableServer': 'false',
     '4lw.commands.whitelist': '*',
-    ...Object.fromEntries(o.members.map(serverLine)),
-    ...o.config,
+    ...Object.fromEntries(members.map(serverLine)),
+    ...extra,
   };
-  const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-qconf-')), 'zoo.cfg');
+}
+
+export interface MemberDirs {
+  readonly dataDir: string;
+  /** The directory holding zoo.cfg (and the dynamic files a reconfig writes next to it). */
+  readonly confDir: string;
+  readonly cfgFile: string;
+}
+
+/**
+ * Makes a member's data directory (`dataDir`, or a fresh temporary one) with its myid file, and
+ * writes its zoo.cfg (memberConfig with `config`) into a fresh directory of its own.
+ */
+export function prepareMemberDirs(
+  myId: number,
+  members: readonly EnsembleMember[],
+  o: { readonly prefix: string; readonly dataDir?: string | undefined; readonly config?: Record<string, string> | undefined; readonly tickTime?: number | undefined },
+): MemberDirs {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), `${o.prefix}${myId}-`));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'myid'), `${myId}\n`);
+  const cfg = memberConfig(dataDir, members, o.config, o.tickTime);
+  const confDir = mkdtempSync(join(tmpdir(), `${o.prefix}conf-`));
+  const cfgFile = join(confDir, 'zoo.cfg');
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  return { dataDir, confDir, cfgFile };
+}
+
+export async function startZktsQuorumMember(o: ZktsMemberOptions): Promise<ZktsMember> {
+  const me = o.members.find((m) => m.sid === o.myId);
+  if (me === undefined) throw new Error(`server ${o.myId} is not in the member list`);
+  const { dataDir, confDir, cfgFile } = prepareMemberDirs(o.myId, o.members, { prefix: o.prefix ?? 'zkts-q', dataDir: o.dataDir, config: o.config, tickTime: o.tickTime });
   const child = spawn(process.execPath, [ZKTS_BIN, 'start-foreground', cfgFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ZKTS_LOG_LEVEL: 'info', ...o.env },
   });
   const out = captureOutput(child, `zkts ${o.myId}`);
-  const member: Member = {
+  const member: ZktsMember = {
     sid: o.myId,
     kind: 'zkts',
     clientPort: me.clientPort,
     dataDir,
+    cfgFile,
     output: out.text,
     mode: () => srvrMode(me.clientPort),
-    stop: () => stopChild(child, 10_000),
+    stop: async () => {
+      await stopChild(child, 10_000);
+      if (o.removeDirsOnStop === true) {
+        rmSync(dataDir, { recursive: true, force: true });
+        rmSync(confDir, { recursive: true, force: true });
+      }
+    },
   };
   try {
     await out.match(/accepting election connections/, 30_000);

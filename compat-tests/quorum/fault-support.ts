@@ -5,7 +5,7 @@
 // every wait has a bound.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,10 @@ import { CreateRequest, CreateResponse, GetChildrenRequest, GetChildrenResponse,
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { JAVA_CLIENT_CLASSPATH, runProcess } from '../standalone/clients/support';
-import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember } from '../support/java-ensemble';
+import { LOOPBACK, planEnsemble, startJavaQuorumMember, type EnsembleMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
 import { captureOutput, stopChild } from '../support/process';
-import { REPO_ROOT, settled, until, type Member } from './ensemble-support';
+import { prepareMemberDirs, REPO_ROOT, settled, until, type Member } from './ensemble-support';
 
 // The writer: one Curator client on every member's client port, creating sequential children of
 // /load and setting /load's data in a loop until its stdin closes. "ACK <path>" and "SET <i>" are
@@ -178,21 +178,7 @@ export async function freeze(m: SignalableMember, timeoutMs = 10_000): Promise<v
 
 export async function startZkts(myId: number, members: readonly EnsembleMember[], o: { dataDir?: string; config?: Record<string, string> } = {}): Promise<SignalableMember> {
   const me = members.find((m) => m.sid === myId)!;
-  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), `zkts-fq${myId}-`));
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'myid'), `${myId}\n`);
-  const cfg: Record<string, string> = {
-    tickTime: '500',
-    initLimit: '10',
-    syncLimit: '5',
-    dataDir,
-    'admin.enableServer': 'false',
-    '4lw.commands.whitelist': '*',
-    ...Object.fromEntries(members.map(serverLine)),
-    ...o.config,
-  };
-  const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-fqconf-')), 'zoo.cfg');
-  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const { dataDir, cfgFile } = prepareMemberDirs(myId, members, { prefix: 'zkts-fq', dataDir: o.dataDir, config: o.config });
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'zkts'), 'start-foreground', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZKTS_LOG_LEVEL: 'info' } });
   const captured = captureOutput(child, `zkts ${myId}`);
   const waitForOutput = (re: RegExp, timeoutMs: number, from = 0): Promise<void> => captured.match(re, timeoutMs, from).then(() => undefined);

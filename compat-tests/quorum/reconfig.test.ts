@@ -4,9 +4,8 @@
 // file and rewrite zoo.cfg the same way, and keep working with the new membership.
 
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AuthPacket, CreateRequest, type Stat, CreateResponse, GetDataRequest, GetDataResponse, ReconfigRequest, SyncRequest, SyncResponse } from '../../src/protocol/generated';
@@ -14,9 +13,8 @@ import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { readProperties } from '../../src/config/properties';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
-import { fourLetterWord, freePort } from '../support/java-server';
-import { captureOutput, stopChild } from '../support/process';
-import { REPO_ROOT, settled, until, type Member } from './ensemble-support';
+import { freePort } from '../support/java-server';
+import { settled, startZktsQuorumMember, until, type Member } from './ensemble-support';
 
 const SUPER_PASSWORD = 'reconfig-test';
 const SUPER_DIGEST = `super:${createHash('sha1').update(`super:${SUPER_PASSWORD}`).digest('base64')}`;
@@ -27,51 +25,16 @@ interface Running extends Member {
   readonly cfgFile: string;
 }
 
-async function startZkts(myId: number, plan: readonly EnsembleMember[]): Promise<Running> {
-  const me = plan.find((m) => m.sid === myId)!;
-  const dataDir = mkdtempSync(join(tmpdir(), `zkts-reconfig-${myId}-`));
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'myid'), `${myId}\n`);
-  const cfg: Record<string, string> = {
-    tickTime: '500',
-    initLimit: '10',
-    syncLimit: '5',
-    dataDir,
-    reconfigEnabled: 'true',
-    'admin.enableServer': 'false',
-    '4lw.commands.whitelist': '*',
-    ...Object.fromEntries(plan.map(serverLine)),
-  };
-  const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-reconfig-conf-')), 'zoo.cfg');
-  writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'zkts'), 'start-foreground', cfgFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startZkts(myId: number, plan: readonly EnsembleMember[]): Promise<Running> {
+  return startZktsQuorumMember({
+    myId,
+    members: plan,
+    prefix: 'zkts-reconfig-',
+    config: { reconfigEnabled: 'true' },
     // The same superuser as the Java members (SERVER_JVMFLAGS, as zkServer.sh passes it).
-    env: { ...process.env, ZKTS_LOG_LEVEL: 'info', SERVER_JVMFLAGS: `-Dzookeeper.DigestAuthenticationProvider.superDigest=${SUPER_DIGEST}` },
+    env: { SERVER_JVMFLAGS: `-Dzookeeper.DigestAuthenticationProvider.superDigest=${SUPER_DIGEST}` },
+    removeDirsOnStop: true,
   });
-  const out = captureOutput(child, `zkts ${myId}`);
-  const member: Running = {
-    sid: myId,
-    kind: 'zkts',
-    clientPort: me.clientPort,
-    dataDir,
-    cfgFile,
-    output: out.text,
-    mode: () => srvrMode(me.clientPort),
-    // Both directories are ours alone: removed once the process is gone.
-    stop: async () => {
-      await stopChild(child, 10_000);
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(dirname(cfgFile), { recursive: true, force: true });
-    },
-  };
-  try {
-    await out.match(/accepting election connections/, 30_000);
-  } catch (e) {
-    await member.stop();
-    throw e;
-  }
-  return member;
 }
 
 async function startJava(myId: number, plan: readonly EnsembleMember[]): Promise<Running> {
@@ -83,14 +46,6 @@ async function startJava(myId: number, plan: readonly EnsembleMember[]): Promise
   });
   const m = await j.waitForOutput(/Reading configuration from: (\S+)/, 10_000);
   return { sid: myId, kind: 'java', clientPort: j.clientPort, dataDir: j.dataDir, cfgFile: m[1]!, output: () => j.output(), mode: () => j.mode(), stop: () => j.stop() };
-}
-
-async function srvrMode(port: number): Promise<string | null> {
-  try {
-    return /^Mode: (\S+)/m.exec(await fourLetterWord(LOOPBACK, port, 'srvr', 2000))?.[1] ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** A member may drop the connection while it changes role (a leader that reconfigured itself away). */
@@ -146,17 +101,55 @@ async function reconfig(m: Member, req: { leaving?: string; joining?: string; me
   }
 }
 
+type Kinds = Record<number, 'java' | 'zkts'>;
+
 /**
- * The same script against a Java leader and a zkts leader (sid 3 leads: highest, started first):
- * the refusals in the reference's order, then `-remove 2`. Followers 1 and 2, observer 4.
+ * Starts 3 (so it leads: highest and first), then 2, 1 and observer 4, each as `kinds` says, and
+ * runs `body`. On a failure each member's output is kept to tell why (the processes are gone
+ * after the finally); every member still in `members` is stopped.
  */
-async function scenario(t: import('ava').ExecutionContext, kinds: Record<number, 'java' | 'zkts'>): Promise<void> {
+async function withEnsemble(t: import('ava').ExecutionContext, kinds: Kinds, body: (plan: readonly EnsembleMember[], members: Running[]) => Promise<void>): Promise<void> {
   const plan = await planEnsemble([3, 2, 1, 4], [4]);
   const start = (sid: number): Promise<Running> => (kinds[sid] === 'java' ? startJava(sid, plan) : startZkts(sid, plan));
   const members: Running[] = [];
   try {
     members.push(await start(3));
     members.push(...(await Promise.all([start(2), start(1), start(4)])));
+    await body(plan, members);
+  } catch (e) {
+    const dir = mkdtempSync(join(tmpdir(), 'zkts-reconfig-logs-'));
+    for (const m of members) writeFileSync(join(dir, `${m.kind}-${m.sid}.log`), m.output());
+    t.log(`member logs in ${dir}`);
+    throw e;
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+}
+
+/** A create through each of `through` must commit. */
+async function createThroughEach(t: import('ava').ExecutionContext, through: readonly Member[], prefix: string, when: string): Promise<void> {
+  for (const m of through) {
+    const c = await ZkTestClient.connect(LOOPBACK, m.clientPort, { timeoutMs: 10_000 });
+    try {
+      const r = await c.request(OpCode.create, CreateRequest.encode({ path: `${prefix}${m.sid}`, data: Buffer.from('x'), acl: OPEN_ACL, flags: 0 }), CreateResponse);
+      t.is(r.err, ErrCode.OK, `create through ${m.kind} ${m.sid}${when}`);
+    } finally {
+      await closeQuietly(c);
+    }
+  }
+}
+
+/** The ERROR lines zkts members logged (a bad packet, a failed write, a runtime error). */
+function zktsErrors(members: readonly Member[]): string[] {
+  return members.filter((m) => m.kind === 'zkts').flatMap((m) => m.output().split('\n').filter((l) => / ERROR /.test(l)).map((l) => `zkts ${m.sid}: ${l}`));
+}
+
+/**
+ * The same script against a Java leader and a zkts leader (sid 3 leads: highest, started first):
+ * the refusals in the reference's order, then `-remove 2`. Followers 1 and 2, observer 4.
+ */
+async function scenario(t: import('ava').ExecutionContext, kinds: Kinds): Promise<void> {
+  await withEnsemble(t, kinds, async (plan, members) => {
     const modes = await settled(members, 90_000);
     t.deepEqual([modes.get(3), modes.get(2), modes.get(1), modes.get(4)], ['leader', 'follower', 'follower', 'observer']);
     const leader = members.find((m) => m.sid === 3)!;
@@ -230,15 +223,7 @@ async function scenario(t: import('ava').ExecutionContext, kinds: Record<number,
     }
 
     // Writes still commit with the new quorum {1, 3}, through every remaining member.
-    for (const m of members.filter((x) => x.sid !== 2)) {
-      const c = await ZkTestClient.connect(LOOPBACK, m.clientPort, { timeoutMs: 10_000 });
-      try {
-        const r = await c.request(OpCode.create, CreateRequest.encode({ path: `/after-${m.sid}`, data: Buffer.from('x'), acl: OPEN_ACL, flags: 0 }), CreateResponse);
-        t.is(r.err, ErrCode.OK, `create through ${m.kind} ${m.sid} after the reconfig`);
-      } finally {
-        await closeQuietly(c);
-      }
-    }
+    await createThroughEach(t, members.filter((x) => x.sid !== 2), '/after-', ' after the reconfig');
     // The removed server goes; the new voters {1, 3} still make a quorum and keep serving.
     const two = members.find((m) => m.sid === 2)!;
     await two.stop();
@@ -246,16 +231,8 @@ async function scenario(t: import('ava').ExecutionContext, kinds: Record<number,
     const stillModes = await settled(members, 60_000);
     t.deepEqual([stillModes.get(3), stillModes.get(1), stillModes.get(4)], ['leader', 'follower', 'observer']);
     // No zkts member logged an error on the way (a bad packet, a failed write, a runtime error).
-    t.deepEqual(zkts.flatMap((m) => m.output().split('\n').filter((l) => / ERROR /.test(l)).map((l) => `zkts ${m.sid}: ${l}`)), []);
-  } catch (e) {
-    // What each member said last, to tell why (the processes are gone after the finally).
-    const dir = mkdtempSync(join(tmpdir(), 'zkts-reconfig-logs-'));
-    for (const m of members) writeFileSync(join(dir, `${m.kind}-${m.sid}.log`), m.output());
-    t.log(`member logs in ${dir}`);
-    throw e;
-  } finally {
-    await Promise.all(members.map((m) => m.stop()));
-  }
+    t.deepEqual(zktsErrors(zkts), []);
+  });
 }
 
 test.serial('a Java leader reconfigures: a zkts follower and a zkts observer follow', async (t) => {
@@ -271,13 +248,8 @@ test.serial('a zkts leader reconfigures: Java followers and a Java observer foll
  * acked the reconfig (both did, nothing came after it: sid 1), the followers go to it without an
  * election (QuorumPeer.updateServerState), and 3 stays on as a non-voting follower of it.
  */
-async function selfRemoval(t: import('ava').ExecutionContext, kinds: Record<number, 'java' | 'zkts'>): Promise<void> {
-  const plan = await planEnsemble([3, 2, 1, 4], [4]);
-  const start = (sid: number): Promise<Running> => (kinds[sid] === 'java' ? startJava(sid, plan) : startZkts(sid, plan));
-  const members: Running[] = [];
-  try {
-    members.push(await start(3));
-    members.push(...(await Promise.all([start(2), start(1), start(4)])));
+async function selfRemoval(t: import('ava').ExecutionContext, kinds: Kinds): Promise<void> {
+  await withEnsemble(t, kinds, async (_plan, members) => {
     t.is((await settled(members, 90_000)).get(3), 'leader');
     const reply = await reconfig(members.find((m) => m.sid === 3)!, { leaving: '3' });
     t.is(reply.err, ErrCode.OK, 'reconfig -remove 3 on the leader itself');
@@ -290,24 +262,9 @@ async function selfRemoval(t: import('ava').ExecutionContext, kinds: Record<numb
     t.deepEqual([modes.get(1), modes.get(2), modes.get(3), modes.get(4)], ['leader', 'follower', 'follower', 'observer']);
     for (const m of members) t.is((await configOn(m)).text, text, `config on ${m.kind} ${m.sid}`);
     // Writes commit through every member, the removed one included.
-    for (const m of members) {
-      const c = await ZkTestClient.connect(LOOPBACK, m.clientPort, { timeoutMs: 10_000 });
-      try {
-        const r = await c.request(OpCode.create, CreateRequest.encode({ path: `/moved-${m.sid}`, data: Buffer.from('x'), acl: OPEN_ACL, flags: 0 }), CreateResponse);
-        t.is(r.err, ErrCode.OK, `create through ${m.kind} ${m.sid}`);
-      } finally {
-        await closeQuietly(c);
-      }
-    }
-    t.deepEqual(members.filter((m) => m.kind === 'zkts').flatMap((m) => m.output().split('\n').filter((l) => / ERROR /.test(l)).map((l) => `zkts ${m.sid}: ${l}`)), []);
-  } catch (e) {
-    const dir = mkdtempSync(join(tmpdir(), 'zkts-reconfig-logs-'));
-    for (const m of members) writeFileSync(join(dir, `${m.kind}-${m.sid}.log`), m.output());
-    t.log(`member logs in ${dir}`);
-    throw e;
-  } finally {
-    await Promise.all(members.map((m) => m.stop()));
-  }
+    await createThroughEach(t, members, '/moved-', '');
+    t.deepEqual(zktsErrors(members), []);
+  });
 }
 
 test.serial('a Java leader removes itself: the zkts follower and observer move to the designated leader', async (t) => {
