@@ -4,7 +4,7 @@
 
 import { ExistsRequest, ExistsResponse, SyncRequest, SyncResponse } from '../../src/protocol/generated';
 import { OpCode } from '../../src/protocol/opcodes';
-import type { Reply, ZkTestClient } from '../../test/support/zk-client';
+import { replyOrClose, type Reply, type ZkTestClient } from '../../test/support/zk-client';
 import { planEnsemble } from '../support/java-ensemble';
 import { settled, startJavaMember, startZktsQuorumMember, type Kind, type Member } from './ensemble-support';
 
@@ -42,19 +42,8 @@ export async function startEnsemble(kinds: Record<number, Kind>, config: Record<
 }
 
 /** A request's outcome within `timeoutMs`: the reply, or the connection's end without one. */
-export async function outcome<T>(p: Promise<Reply<T>>, timeoutMs = 20_000): Promise<Reply<T> | 'closed without a reply'> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply and no close within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([p, bound]);
-  } catch (e) {
-    if (e instanceof Error && e.message === 'connection closed') return 'closed without a reply';
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
+export function outcome<T>(p: Promise<Reply<T>>, timeoutMs = 20_000): Promise<Reply<T> | 'closed without a reply'> {
+  return replyOrClose(p, timeoutMs);
 }
 
 /** The node's version and ephemeral owner (null: no node) and the member's zxid, after a sync. */

@@ -202,3 +202,22 @@ export class ZkTestClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * A request's outcome within `timeoutMs`: the reply, or the connection ending without one (what a
+ * server does to a request it drops, e.g. from a connection whose session moved elsewhere).
+ */
+export async function replyOrClose<T>(p: Promise<Reply<T>>, timeoutMs: number): Promise<Reply<T> | 'closed without a reply'> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply and no close within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([p, bound]);
+  } catch (e) {
+    if (e instanceof Error && e.message === 'connection closed') return 'closed without a reply';
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -20,26 +20,15 @@ import {
   SyncResponse,
 } from '../../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../../src/protocol/opcodes';
-import type { Reply, ZkTestClient } from '../../support/zk-client';
+import { replyOrClose, type Reply, type ZkTestClient } from '../../support/zk-client';
 import { TestEnsemble } from './support';
 
 const OPEN_ACL = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 const WAIT_MS = 10_000;
 
 /** A request's outcome, bounded: the reply, or the connection's end without one. */
-async function outcome<T>(p: Promise<Reply<T>>): Promise<Reply<T> | 'closed without a reply'> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply and no close within ${WAIT_MS} ms`)), WAIT_MS);
-  });
-  try {
-    return await Promise.race([p, bound]);
-  } catch (e) {
-    if (e instanceof Error && e.message === 'connection closed') return 'closed without a reply';
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
+function outcome<T>(p: Promise<Reply<T>>): Promise<Reply<T> | 'closed without a reply'> {
+  return replyOrClose(p, WAIT_MS);
 }
 
 function setData(c: ZkTestClient, path: string, data: string): Promise<Reply<SetDataResponse>> {

@@ -6,17 +6,14 @@
 // (test/sim/sim-reconfig.test.ts, seeds 545 and 325 of `node dist/test/sim/replay.js --reconfig`).
 
 import test from 'ava';
-import { encodeTxn, type LoggedTxn } from '../../../src/persistence/txn';
 import type { QuorumPacket } from '../../../src/protocol/generated';
-import { OpCode } from '../../../src/protocol/opcodes';
 import { majorityMembers } from '../../../src/quorum/types';
-import { txnFromBytes, type ZabTxn } from '../../../src/quorum/zab/common';
 import { ZabLeader } from '../../../src/quorum/zab/leader';
 import type { LeaderInput, LeaderOptions } from '../../../src/quorum/zab/leader-types';
 import { PacketType as T } from '../../../src/quorum/zab/packets';
 import { encodeLearnerInfo } from '../../../src/quorum/zab/payloads';
 import { transcript } from '../zab/support/render';
-import { createTxn } from '../zab/support/txns';
+import { createTxn, reconfigTxn } from '../zab/support/txns';
 
 const server = (id: number): string => `server.${id}=127.0.0.1:${2880 + id}:${3880 + id}:participant;127.0.0.1:${2180 + id}`;
 /** Server 4 added to {1,2,3}: a quorum is three of four. */
@@ -24,15 +21,6 @@ const WITH_4 = (version: string): string => [1, 2, 3, 4].map(server).join('\n') 
 const pk = (type: number, zxid: bigint, data: Buffer | null = null): QuorumPacket => ({ type, zxid, data, authinfo: null });
 const int = (v: number): Buffer => Buffer.from([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
 type NoNow<I> = I extends unknown ? Omit<I, 'nowMs'> : never;
-
-function reconfigTxn(zxid: bigint, config: string): ZabTxn {
-  const t: LoggedTxn = {
-    header: { clientId: 0x100n, cxid: 1, zxid, time: 1_700_000_000_000n, type: OpCode.reconfig },
-    body: { type: OpCode.reconfig, txn: { path: '/zookeeper/config', data: Buffer.from(config), version: -1 } },
-    digest: null,
-  };
-  return txnFromBytes(encodeTxn(t));
-}
 
 /** Leader 3 of {1,2,3} in epoch 2, with followers on connections 1.. (sid = conn), up to NEWLEADER. */
 function leaderWith(followers: readonly bigint[], extra: Partial<LeaderOptions> = {}) {

@@ -4,34 +4,22 @@
 // Leader.getDesignatedLeader does when the leader stays or leaves (release-3.8.0-1).
 
 import test from 'ava';
-import { encodeTxn, type LoggedTxn } from '../../../src/persistence/txn';
 import type { QuorumPacket } from '../../../src/protocol/generated';
-import { OpCode } from '../../../src/protocol/opcodes';
 import { designatedLeader, proposedConfigOf } from '../../../src/quorum/reconfig/leader-reconfig';
 import { majorityMembers } from '../../../src/quorum/types';
-import { txnFromBytes, type ZabTxn } from '../../../src/quorum/zab/common';
 import { ZabLeader } from '../../../src/quorum/zab/leader';
 import type { LeaderInput, LeaderOptions } from '../../../src/quorum/zab/leader-types';
 import { PacketType } from '../../../src/quorum/zab/packets';
 import { encodeLearnerInfo } from '../../../src/quorum/zab/payloads';
 import { ProposalTracker } from '../../../src/quorum/zab/proposal-tracker';
 import { transcript } from '../zab/support/render';
-import { createTxn } from '../zab/support/txns';
+import { createTxn, reconfigTxn } from '../zab/support/txns';
 
 const T = PacketType;
 const NO_2 = 'server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2181\nserver.3=127.0.0.1:2883:3883:participant;127.0.0.1:2183\nserver.4=127.0.0.1:2884:3884:observer;127.0.0.1:2184\nversion=200000001';
 const pk = (type: number, zxid: bigint, data: Buffer | null = null): QuorumPacket => ({ type, zxid, data, authinfo: null });
 type NoNow<I> = I extends unknown ? Omit<I, 'nowMs'> : never;
 const int = (v: number): Buffer => Buffer.from([(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
-
-function reconfigTxn(zxid: bigint, config: string): ZabTxn {
-  const t: LoggedTxn = {
-    header: { clientId: 0x100n, cxid: 1, zxid, time: 1_700_000_000_000n, type: OpCode.reconfig },
-    body: { type: OpCode.reconfig, txn: { path: '/zookeeper/config', data: Buffer.from(config), version: -1 } },
-    digest: null,
-  };
-  return txnFromBytes(encodeTxn(t));
-}
 
 test('from a reconfig on, proposals need a quorum of the new config too', (t) => {
   const tracker = new ProposalTracker(majorityMembers([1n, 2n, 3n]), 0x200000000n);

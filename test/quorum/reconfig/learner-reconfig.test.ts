@@ -4,14 +4,12 @@
 // transcripts follow Follower/Observer.processPacket and Learner.syncWithLeader (release-3.8.0-1).
 
 import test from 'ava';
-import { encodeTxn, type LoggedTxn } from '../../../src/persistence/txn';
 import type { QuorumPacket } from '../../../src/protocol/generated';
-import { OpCode } from '../../../src/protocol/opcodes';
-import { txnFromBytes, type ZabTxn } from '../../../src/quorum/zab/common';
 import { ZabLearner } from '../../../src/quorum/zab/learner';
 import type { LearnerOptions } from '../../../src/quorum/zab/learner-types';
 import { PacketType } from '../../../src/quorum/zab/packets';
 import { transcript } from '../zab/support/render';
+import { reconfigTxn } from '../zab/support/txns';
 
 const T = PacketType;
 const NEW_CONFIG = 'server.1=127.0.0.1:2881:3881:participant;127.0.0.1:2181\nserver.3=127.0.0.1:2883:3883:participant;127.0.0.1:2183\nversion=200000001';
@@ -23,17 +21,8 @@ const long = (v: bigint): Buffer => {
   return b;
 };
 
-function reconfigTxn(zxid: bigint, config: string): ZabTxn {
-  const t: LoggedTxn = {
-    header: { clientId: 0x100n, cxid: 1, zxid, time: 1_700_000_000_000n, type: OpCode.reconfig },
-    body: { type: OpCode.reconfig, txn: { path: '/zookeeper/config', data: Buffer.from(config), version: -1 } },
-    digest: null,
-  };
-  return txnFromBytes(encodeTxn(t));
-}
-
-/** A learner already in broadcast with epoch 2 (DIFF with nothing to sync). */
-function synced(o: Partial<LearnerOptions> = {}): { m: ZabLearner; step: (p: QuorumPacket) => string[] } {
+/** A learner of epoch 2 in sync with its leader: LEADERINFO and a DIFF with nothing in it done. */
+function syncing(o: Partial<LearnerOptions> = {}): { m: ZabLearner; step: (p: QuorumPacket) => string[] } {
   const m = new ZabLearner({
     sid: 1n, kind: 'follower', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n,
     tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: true, ...o,
@@ -42,6 +31,12 @@ function synced(o: Partial<LearnerOptions> = {}): { m: ZabLearner; step: (p: Quo
   const step = (p: QuorumPacket): string[] => transcript(m.step({ type: 'packet', packet: p, nowMs: 1 }));
   step(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
   step(pk(T.DIFF, 0x200000000n));
+  return { m, step };
+}
+
+/** A learner already in broadcast with epoch 2 (DIFF with nothing to sync). */
+function synced(o: Partial<LearnerOptions> = {}): { m: ZabLearner; step: (p: QuorumPacket) => string[] } {
+  const { m, step } = syncing(o);
   step(pk(T.NEWLEADER, 0x200000000n));
   m.step({ type: 'persisted', token: 1, nowMs: 1 });
   step(pk(T.UPTODATE, -1n));
@@ -67,22 +62,14 @@ test('observer: INFORMANDACTIVATE carries the leader and the txn; activate, log,
 });
 
 test('NEWLEADER config is last seen at once and activated at UPTODATE before the ACK', (t) => {
-  const m = new ZabLearner({ sid: 1n, kind: 'follower', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: true });
-  m.start();
-  const step = (p: QuorumPacket): string[] => transcript(m.step({ type: 'packet', packet: p, nowMs: 1 }));
-  step(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
-  step(pk(T.DIFF, 0x200000000n));
+  const { m, step } = syncing();
   t.deepEqual(step(pk(T.NEWLEADER, 0x200000000n, Buffer.from(NEW_CONFIG))), [`leaderConfig ${JSON.stringify(NEW_CONFIG)}`, `configProposed ${JSON.stringify(NEW_CONFIG)}`, 'persistEpoch current 2 #1']);
   m.step({ type: 'persisted', token: 1, nowMs: 1 });
   t.deepEqual(step(pk(T.UPTODATE, -1n)), [`activateConfig ${JSON.stringify(NEW_CONFIG)} leader - -`, 'send ACK 0x200000000 -', 'serve epoch 2']);
 });
 
 test('sync: COMMITANDACTIVATE activates before the commit and ends the role on a major change (not thenApplies)', (t) => {
-  const m = new ZabLearner({ sid: 1n, kind: 'follower', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: true });
-  m.start();
-  const step = (p: QuorumPacket): string[] => transcript(m.step({ type: 'packet', packet: p, nowMs: 1 }));
-  step(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
-  step(pk(T.DIFF, 0x200000000n));
+  const { step } = syncing();
   const r = reconfigTxn(0x200000001n, NEW_CONFIG);
   t.deepEqual(step(pk(T.PROPOSAL, r.zxid, r.bytes)), [`configProposed ${JSON.stringify(NEW_CONFIG)}`]);
   t.deepEqual(step(pk(T.COMMITANDACTIVATE, r.zxid, long(1n))), [`activateConfig ${JSON.stringify(NEW_CONFIG)} leader 1 0x200000001`]);
@@ -117,19 +104,11 @@ test('reconfig off: INFORMANDACTIVATE logs and applies the txn it carries withou
 });
 
 test('reconfig off, during sync: COMMITANDACTIVATE is a COMMIT and INFORMANDACTIVATE an INFORM', (t) => {
-  const m = new ZabLearner({ sid: 1n, kind: 'follower', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: false });
-  m.start();
-  const step = (p: QuorumPacket): string[] => transcript(m.step({ type: 'packet', packet: p, nowMs: 1 }));
-  step(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
-  step(pk(T.DIFF, 0x200000000n));
+  const { m, step } = syncing({ reconfigEnabled: false });
   const r = reconfigTxn(0x200000001n, NEW_CONFIG);
   t.deepEqual(step(pk(T.PROPOSAL, r.zxid, r.bytes)), []);
   t.deepEqual(step(pk(T.COMMITANDACTIVATE, r.zxid, long(1n))), []);
-  const o = new ZabLearner({ sid: 4n, kind: 'observer', acceptedEpoch: 2n, currentEpoch: 2n, lastLoggedZxid: 0x200000000n, configVersion: 0n, tickTimeMs: 2000, initLimit: 10, syncLimit: 5, nowMs: 0, reconfigEnabled: false });
-  o.start();
-  const ostep = (p: QuorumPacket): string[] => transcript(o.step({ type: 'packet', packet: p, nowMs: 1 }));
-  ostep(pk(T.LEADERINFO, 0x200000000n, int(0x10000)));
-  ostep(pk(T.DIFF, 0x200000000n));
+  const { m: o, step: ostep } = syncing({ sid: 4n, kind: 'observer', reconfigEnabled: false });
   t.deepEqual(ostep(pk(T.INFORMANDACTIVATE, r.zxid, Buffer.concat([long(1n), r.bytes]))), []);
   // Both held the txn as committed: NEWLEADER logs and applies it (Learner.syncWithLeader's packetsCommitted).
   for (const [s, mm] of [[step, m], [ostep, o]] as const) {

@@ -27,3 +27,13 @@ export function createRun(epoch: bigint, first: bigint, count: number): ZabTxn[]
   }
   return out;
 }
+
+/** A reconfig txn at `zxid` whose /zookeeper/config data is `config` (what the leader proposes). */
+export function reconfigTxn(zxid: bigint, config: string): ZabTxn {
+  const t: LoggedTxn = {
+    header: { clientId: 0x100n, cxid: 1, zxid, time: 1_700_000_000_000n, type: OpCode.reconfig },
+    body: { type: OpCode.reconfig, txn: { path: '/zookeeper/config', data: Buffer.from(config), version: -1 } },
+    digest: null,
+  };
+  return txnFromBytes(encodeTxn(t));
+}
