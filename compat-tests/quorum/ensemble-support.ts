@@ -4,8 +4,7 @@
 // with a bound.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOOPBACK, planEnsemble, serverLine, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
@@ -15,6 +14,7 @@ import { GetDataRequest, GetDataResponse, SetDataRequest, SetDataResponse, SyncR
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { clientSource, JAVA_CLIENT_CLASSPATH, LineDriver, runProcess } from '../standalone/clients/support';
+import { tempDir } from '../support/temp-dirs';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const ZKTS_BIN = join(REPO_ROOT, 'bin', 'zkts');
@@ -83,11 +83,11 @@ export function prepareMemberDirs(
   members: readonly EnsembleMember[],
   o: { readonly prefix: string; readonly dataDir?: string | undefined; readonly config?: Record<string, string> | undefined; readonly tickTime?: number | undefined },
 ): MemberDirs {
-  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), `${o.prefix}${myId}-`));
+  const dataDir = o.dataDir ?? tempDir(`${o.prefix}${myId}-`);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'myid'), `${myId}\n`);
   const cfg = memberConfig(dataDir, members, o.config, o.tickTime);
-  const confDir = mkdtempSync(join(tmpdir(), `${o.prefix}conf-`));
+  const confDir = tempDir(`${o.prefix}conf-`);
   const cfgFile = join(confDir, 'zoo.cfg');
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   return { dataDir, confDir, cfgFile };
@@ -255,7 +255,7 @@ export async function kazooScenario(t: ExecutionContext, via: Member): Promise<v
 
 /** Curator 5.4's recipes (compat-tests/standalone/clients/curator) through `via`. */
 export async function curatorScenario(t: ExecutionContext, via: Member): Promise<void> {
-  const classes = mkdtempSync(join(tmpdir(), 'zkts-curator-'));
+  const classes = tempDir('zkts-curator-');
   const javac = await runProcess('javac', ['-nowarn', '-cp', JAVA_CLIENT_CLASSPATH, '-d', classes, clientSource('curator', 'CuratorScenarios.java')], { timeoutMs: 120_000 });
   t.is(javac.code, 0, javac.output);
   const r = await runProcess('java', ['-Xshare:auto', '-cp', `${classes}:${JAVA_CLIENT_CLASSPATH}`, 'CuratorScenarios', `${LOOPBACK}:${via.clientPort}`], { timeoutMs: 170_000 });

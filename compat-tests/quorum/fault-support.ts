@@ -5,9 +5,9 @@
 // every wait has a bound.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp-dirs';
 import { join } from 'node:path';
 import { CreateRequest, CreateResponse, GetChildrenRequest, GetChildrenResponse, GetDataRequest, GetDataResponse, SyncRequest, SyncResponse } from '../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
@@ -79,7 +79,7 @@ let compiled: Promise<string> | null = null;
 /** Compiles the writer once per test file; resolves with its class directory. */
 function writerClasses(): Promise<string> {
   compiled ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zkts-faultwriter-'));
+    const dir = tempDir('zkts-faultwriter-');
     const src = join(dir, 'FaultWriter.java');
     writeFileSync(src, WRITER_SOURCE);
     const r = await runProcess('javac', ['-nowarn', '-cp', JAVA_CLIENT_CLASSPATH, '-d', dir, src], { timeoutMs: 120_000 });

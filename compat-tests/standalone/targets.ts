@@ -9,10 +9,10 @@
 // Until one of them exists, `zktsAvailable()` is false and the suites compare Java with Java.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, startJavaServer } from '../support/java-server';
+import { tempDir } from '../support/temp-dirs';
 
 export type TargetKind = 'java' | 'zkts';
 
@@ -94,8 +94,8 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 async function startCommandTarget(cmd: string, config: Record<string, string>, startTimeoutMs: number): Promise<RunningTarget> {
   const host = '127.0.0.1';
   const port = await freePort(host);
-  const dataDir = mkdtempSync(join(tmpdir(), 'zkts-target-'));
-  const cfgFile = join(mkdtempSync(join(tmpdir(), 'zkts-target-conf-')), 'zoo.cfg');
+  const dataDir = tempDir('zkts-target-');
+  const cfgFile = join(tempDir('zkts-target-conf-'), 'zoo.cfg');
   const cfg = { ...config, dataDir, clientPort: String(port), clientPortAddress: host };
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   // Its own process group, so the shell and the server it runs are stopped together by pid.
@@ -147,7 +147,7 @@ export async function startTarget(kind: TargetKind, opts: TargetOptions = {}): P
   const startServer = await zktsStartServer();
   if (startServer === null) throw new Error('zkts is not available: set ZKTS_TARGET_CMD or export startServer from src/index.ts');
   const host = '127.0.0.1';
-  const dataDir = mkdtempSync(join(tmpdir(), 'zkts-target-'));
+  const dataDir = tempDir('zkts-target-');
   const cfg = { ...config, dataDir, clientPort: String(await freePort(host)), clientPortAddress: host };
   // zkts reads zoo.cfg keys through its config module (as the CLI does); the options it yields are
   // what startServer takes. `config` is passed as well, for an API that takes the keys directly.

@@ -4,11 +4,11 @@
 // a quorum member serves clients only after an election and a sync, which the test may be probing.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, JAVA_CLASSPATH } from './java-server';
 import { captureOutput, stopChild } from './process';
+import { tempDir } from './temp-dirs';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -76,7 +76,7 @@ export interface JavaQuorumMember {
 export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Promise<JavaQuorumMember> {
   const me = opts.members.find((m) => m.sid === opts.myId);
   if (me === undefined) throw new Error(`server ${opts.myId} is not in the member list`);
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `zkts-java-q${opts.myId}-`));
+  const dataDir = opts.dataDir ?? tempDir(`zkts-java-q${opts.myId}-`);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'myid'), `${opts.myId}\n`);
   const cfg: Record<string, string> = {
@@ -89,7 +89,7 @@ export async function startJavaQuorumMember(opts: JavaQuorumMemberOptions): Prom
     ...Object.fromEntries(opts.members.map(serverLine)),
     ...opts.config,
   };
-  const confDir = mkdtempSync(join(tmpdir(), 'zkts-java-qconf-'));
+  const confDir = tempDir('zkts-java-qconf-');
   const cfgFile = join(confDir, 'zoo.cfg');
   writeFileSync(cfgFile, Object.entries(cfg).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   const props = {

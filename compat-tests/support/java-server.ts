@@ -2,13 +2,13 @@
 // a fresh or given dataDir, readiness checked with `srvr`, stopped by pid with a bounded wait.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fourLetterWord } from '../../test/support/four-letter-word';
 
 export { fourLetterWord };
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './temp-dirs';
 
 export const JAVA_CLASSPATH = [
   '/usr/share/java/zookeeper.jar',
@@ -66,9 +66,9 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 export async function startJavaServer(opts: JavaServerOptions = {}): Promise<JavaServer> {
   const host = '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'zkts-java-'));
+  const dataDir = opts.dataDir ?? tempDir('zkts-java-');
   mkdirSync(dataDir, { recursive: true });
-  const confDir = mkdtempSync(join(tmpdir(), 'zkts-java-conf-'));
+  const confDir = tempDir('zkts-java-conf-');
   const cfg: Record<string, string> = {
     tickTime: '2000',
     dataDir,
