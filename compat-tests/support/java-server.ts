@@ -2,7 +2,7 @@
 // a fresh or given dataDir, readiness checked with `srvr`, stopped by pid with a bounded wait.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fourLetterWord } from '../../test/support/four-letter-word';
 
@@ -41,7 +41,40 @@ export interface JavaServer {
   kill(): Promise<void>;
 }
 
+/**
+ * A port nothing listens on, chosen below the kernel's ephemeral range. A port from bind(0) comes
+ * from that range, and outgoing connections (hundreds per compat run: clients, peers) take their
+ * local ports from it too, so one could grab the port before the server we start binds it — a
+ * Java member then exits 14 ("Address already in use" on its election port). Falls back to
+ * bind(0) if no random pick below the range is free.
+ */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 50 && low > 12_000; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (await canBind(host, port)) return port;
+  }
+  return bindAny(host);
+}
+
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canBind(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+function bindAny(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
