@@ -75,7 +75,13 @@ export function compareAnswers(t: ExecutionContext, ja: Map<string, string>, za:
       // Expiry buckets a session has just moved out of may still be listed, empty, on either side
       // (timing): only buckets holding sessions are compared.
       const buckets = (s: string): string => s.replace(/<n> expire at <date>:\n(?=<n> expire at|ephemeral nodes dump:)/g, '');
-      t.is(buckets(shape(z)), buckets(shape(j).replace(/(Connections dump:\n)[\s\S]*$/, '$1')), `${label}dump`);
+      let zd = buckets(shape(z));
+      let jd = buckets(shape(j).replace(/(Connections dump:\n)[\s\S]*$/, '$1'));
+      // Java's expirer thread takes a due bucket out of the queue before the session's close
+      // commits; a dump in that window lists no bucket at all (seen once in CI under load). Then
+      // only the rest is compared.
+      if (!jd.includes(' expire at ')) zd = zd.replace(/<n> expire at <date>:\n(\t[^\n]*\n)*/g, '');
+      t.is(zd, jd, `${label}dump`);
     } else if (w === 'cons') {
       // The reference lists connections in hash-set order: compare the lines as a multiset.
       const lines = (s: string): string[] => shape(s).split('\n').sort();
