@@ -4,7 +4,8 @@
 // queue), and the server-facing ones (serve, commits, learner requests, session touches), which go
 // to the LeaderHost. It ends when the machine abdicates or the peer stops it.
 
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { listenOn } from '../transport/listen';
 import { encodeTxn, type LoggedTxn } from '../../persistence/txn';
 import type { SnapshotSource } from '../../persistence/snapshot-contract';
 import { OpCode } from '../../protocol/opcodes';
@@ -132,7 +133,7 @@ export class LeaderRunner {
     // quorumListenOnAllIPs: Java binds the wildcard ([::] where the host has IPv6, taking IPv4 too);
     // Node does the same when no host is given.
     const host = this.o.listenOnAllIPs === true ? undefined : this.o.listen.host;
-    const server = await listen(host, this.o.listen.port, (s) => this.accepted(s));
+    const server = await listenOn({ host, port: this.o.listen.port }, (s) => this.accepted(s));
     if (this.over) {
       // Stopped while binding.
       server.close();
@@ -292,20 +293,4 @@ export class LeaderRunner {
   describe(): string {
     return this.machine.learners().map((l) => `${String(l.sid)}:${l.phase}`).join(' ');
   }
-}
-
-function listen(host: string | undefined, port: number, onConnection: (s: Socket) => void): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(onConnection);
-    const fail = (e: Error): void => {
-      server.close();
-      reject(e);
-    };
-    server.once('error', fail);
-    server.listen({ host, port }, () => {
-      server.off('error', fail);
-      server.on('error', () => undefined);
-      resolve(server);
-    });
-  });
 }

@@ -3,7 +3,8 @@
 // drives the pure ObserverMasterMachine, streams SNAPs of the follower's tree, and hands what
 // observers send up to the follower's own connection to the leader (ObserverMasterHost).
 
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { listenOn } from '../transport/listen';
 import type { SnapshotSource } from '../../persistence/snapshot-contract';
 import type { Logger } from '../../util/logger';
 import type { Zxid } from '../types';
@@ -73,20 +74,9 @@ export class ObserverMasterRunner {
 
   /** Binds the port (ObserverMaster.start). Rejects when it cannot listen. */
   async start(): Promise<void> {
-    const host = this.o.listenOnAllIPs === true ? '0.0.0.0' : this.o.listen.host;
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = createServer((socket) => this.accepted(socket));
-      const fail = (e: Error): void => {
-        s.close();
-        reject(e);
-      };
-      s.once('error', fail);
-      s.listen({ host, port: this.o.listen.port, backlog: 10 }, () => {
-        s.off('error', fail);
-        s.on('error', () => undefined);
-        resolve(s);
-      });
-    });
+    // quorumListenOnAllIPs: the wildcard, as the leader's quorum port and the election port.
+    const host = this.o.listenOnAllIPs === true ? undefined : this.o.listen.host;
+    const server = await listenOn({ host, port: this.o.listen.port, backlog: 10 }, (socket) => this.accepted(socket));
     if (this.over) {
       server.close();
       return;
@@ -101,7 +91,7 @@ export class ObserverMasterRunner {
         },
       });
     }
-    this.log.info('observer master: accepting observer connections', { address: `${host}:${this.o.listen.port}` });
+    this.log.info('observer master: accepting observer connections', { address: `${host ?? '*'}:${this.o.listen.port}` });
     this.stepper.run([]);
   }
 

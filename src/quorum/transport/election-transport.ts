@@ -4,7 +4,8 @@
 // connection to that peer is (re)established; a bounded receive queue. Bad bytes from a peer close
 // that connection only and are logged; nothing a peer sends can throw out of here.
 
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, type Server, type Socket } from 'node:net';
+import { listenOn } from './listen';
 import type { Logger } from '../../util/logger';
 import { encodeInitialMessage, OBSERVER_ID, PROTOCOL_VERSION_V1, type ElectionAddress } from '../election/initial-message';
 import type { Sid } from '../types';
@@ -104,7 +105,7 @@ export class ElectionTransport {
     const host = this.o.listenOnAllIPs ? undefined : this.o.listen.host;
     for (let attempt = 1; ; attempt++) {
       try {
-        const server = await listenOnce(host, this.o.listen.port, (s) => this.accepted(s));
+        const server = await listenOn({ host, port: this.o.listen.port, exclusive: true }, (s) => this.accepted(s));
         const a = server.address();
         if (a === null || typeof a !== 'object') throw new Error('no address');
         this.server = server;
@@ -380,20 +381,4 @@ export class ElectionTransport {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
   }
-}
-
-function listenOnce(host: string | undefined, port: number, onConnection: (s: Socket) => void): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(onConnection);
-    const fail = (e: Error): void => {
-      server.close();
-      reject(e);
-    };
-    server.once('error', fail);
-    server.listen({ ...(host === undefined ? {} : { host }), port, exclusive: true }, () => {
-      server.off('error', fail);
-      server.on('error', () => undefined);
-      resolve(server);
-    });
-  });
 }
