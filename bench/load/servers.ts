@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startJavaServer } from '../../compat-tests/support/java-server';
 import { Session } from './wire';
+import { exited } from '../../compat-tests/support/process';
 
 export type ServerKind = 'java' | 'zkts';
 
@@ -32,17 +33,6 @@ export function pinned(core: string, cmd: string, args: string[]): [string, stri
 
 export function pinAllThreads(pid: number, core: string): void {
   if (HAS_TASKSET) spawnSync('taskset', ['-a', '-p', '-c', core, String(pid)], { stdio: 'ignore', timeout: 5000 });
-}
-
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
 }
 
 /** Resolves once a session can be opened and `exists /` answered; polls every 10 ms. */
@@ -112,9 +102,9 @@ export async function startZkts(opts: StartOptions = {}): Promise<RunningServer 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    if (!(await waitExit(child, 15_000))) {
+    if (!(await exited(child, 15_000))) {
       child.kill('SIGKILL');
-      await waitExit(child, 5000);
+      await exited(child, 5000);
     }
     rmSync(dirname(cfg), { recursive: true, force: true });
   };

@@ -9,7 +9,7 @@
 // bench/run.ts. Ratios are per repeat against that repeat's `off` run: throughput (ops/s, higher
 // is better) and server CPU per op (lower is better), as median (min–max).
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { freePort } from '../../compat-tests/support/java-server';
 import { SCENARIOS, type GeneratorConfig, type GeneratorResult, type ScenarioName } from '../load/generator';
 import { fmt, median, ratio } from '../load/format';
 import { LOAD_CORE, SERVER_CORE, cpuMicros, pinned, waitServing } from '../load/servers';
+import { exited } from '../../compat-tests/support/process';
 
 type Variant = 'off' | 'on' | 'prom';
 const VARIANTS: readonly Variant[] = ['off', 'on', 'prom'];
@@ -53,17 +54,6 @@ interface Server {
   metricsPort: number;
   pid: number;
   stop(): Promise<void>;
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
 }
 
 async function startVariant(variant: Variant): Promise<Server> {

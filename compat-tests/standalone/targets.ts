@@ -8,11 +8,12 @@
 //   2. `startServer()` exported by src/index.ts (expected API below), in this process.
 // Until one of them exists, `zktsAvailable()` is false and the suites compare Java with Java.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fourLetterWord, freePort, startJavaServer } from '../support/java-server';
 import { tempDir } from '../support/temp-dirs';
+import { exited } from '../support/process';
 
 export type TargetKind = 'java' | 'zkts';
 
@@ -79,17 +80,6 @@ export function zktsAvailable(): boolean {
   }
 }
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 /** Runs ZKTS_TARGET_CMD with a generated zoo.cfg; ready when `srvr` answers with a Mode line. */
 async function startCommandTarget(cmd: string, config: Record<string, string>, startTimeoutMs: number): Promise<RunningTarget> {
   const host = '127.0.0.1';
@@ -113,9 +103,9 @@ async function startCommandTarget(cmd: string, config: Record<string, string>, s
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     signal('SIGTERM');
-    if (!(await waitExit(child, 10_000))) {
+    if (!(await exited(child, 10_000))) {
       signal('SIGKILL');
-      await waitExit(child, 10_000);
+      await exited(child, 10_000);
     }
   };
   const deadline = Date.now() + startTimeoutMs;

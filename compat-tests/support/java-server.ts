@@ -1,7 +1,7 @@
 // Starts and stops Debian's Apache ZooKeeper 3.8.0 server for compatibility tests: loopback only,
 // a fresh or given dataDir, readiness checked with `srvr`, stopped by pid with a bounded wait.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fourLetterWord } from '../../test/support/four-letter-word';
@@ -9,6 +9,7 @@ import { fourLetterWord } from '../../test/support/four-letter-word';
 export { fourLetterWord };
 import { join } from 'node:path';
 import { tempDir } from './temp-dirs';
+import { stopChild } from './process';
 
 export const JAVA_CLASSPATH = [
   '/usr/share/java/zookeeper.jar',
@@ -85,17 +86,6 @@ function bindAny(host: string): Promise<number> {
   });
 }
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 export async function startJavaServer(opts: JavaServerOptions = {}): Promise<JavaServer> {
   const host = '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
@@ -133,18 +123,8 @@ export async function startJavaServer(opts: JavaServerOptions = {}): Promise<Jav
     dataDir,
     pid: child.pid!,
     output: () => out,
-    async stop(graceMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      if (!(await waitExit(child, graceMs))) {
-        child.kill('SIGKILL');
-        await waitExit(child, 10_000);
-      }
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await waitExit(child, 10_000);
-    },
+    stop: (graceMs = 10_000) => stopChild(child, graceMs),
+    kill: () => stopChild(child, 0),
   };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   for (;;) {
