@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { planEnsemble, startJavaQuorumMember, LOOPBACK, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
+import { within } from '../support/process';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -79,7 +80,7 @@ async function captureLooking(dir: string): Promise<void> {
   const peer2 = await listenRaw(members[1]!.electionPort);
   const java = await startJavaQuorumMember({ myId: 3, members });
   try {
-    const sink = await withTimeout(peer1.first, 30_000, 'Java did not dial sid 1');
+    const sink = await within(peer1.first, 30_000, 'Java dialing sid 1');
     const init = await sink.waitFor(initialLength, 30_000);
     const end = await sink.waitFor(frameEnd(init), 30_000);
     const b = sink.bytes;
@@ -178,21 +179,6 @@ async function waitForLeader(javas: readonly JavaQuorumMember[], timeoutMs: numb
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`${what} within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        res(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        rej(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 export async function captureElectionGolden(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });

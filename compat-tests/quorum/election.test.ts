@@ -11,6 +11,7 @@ import { startElectionNode, type ElectionNode } from '../../src/quorum/election/
 import { silentLogger } from '../../src/util/logger';
 import { LOOPBACK, planEnsemble, startJavaQuorumMember, type EnsembleMember, type JavaQuorumMember } from '../support/java-ensemble';
 import { fourLetterWord } from '../support/java-server';
+import { within } from '../support/process';
 
 const specs = (members: readonly EnsembleMember[]): QuorumServerSpec[] =>
   members.map((m) => ({ id: m.sid, addresses: [{ host: LOOPBACK, quorumPort: m.quorumPort, electionPort: m.electionPort }], role: m.role, client: { host: LOOPBACK, port: m.clientPort } }));
@@ -57,7 +58,7 @@ test.serial('(a) Java sids 1,2 form an ensemble; a zkts sid 3 follows their lead
     const srvr = await fourLetterWord(LOOPBACK, leader.clientPort, 'srvr', 3000);
     const epoch = BigInt(`0x${/Zxid: 0x([0-9a-f]+)/.exec(srvr)![1]!}`) >> 32n;
     zk = await startElectionNode({ myId: 3, servers: specs(members), lastZxid: 0n, currentEpoch: 0n, logger: silentLogger });
-    const d = await within(30_000, zk.driver.lookForLeader());
+    const d = await within(zk.driver.lookForLeader(), 30_000, 'the election');
     t.is(d.state, 'FOLLOWING');
     t.is(d.vote.id, BigInt(leader.sid));
     t.is(d.vote.peerEpoch, epoch, "the leader's vote carries the epoch it established");
@@ -75,7 +76,7 @@ test.serial('(b) Java sid 1 with zkts sids 2,3 started together: all agree that 
   try {
     java = await startJavaQuorumMember({ myId: 1, members });
     for (const sid of [2, 3]) nodes.push(await startElectionNode({ myId: sid, servers: specs(members), lastZxid: 0n, currentEpoch: 0n, logger: silentLogger }));
-    const decisions = await within(30_000, Promise.all(nodes.map((n) => n.driver.lookForLeader())));
+    const decisions = await within(Promise.all(nodes.map((n) => n.driver.lookForLeader())), 30_000, 'the elections');
     t.deepEqual(decisions.map((d) => [d.state, d.vote.id]), [['FOLLOWING', 3n], ['LEADING', 3n]]);
     const m = await java.waitForOutput(JAVA_DECISION, 60_000);
     t.is(m[1], 'FOLLOWING');
@@ -98,7 +99,7 @@ test.serial("(b') Java sid 3 with zkts sids 1,2: zkts follows Java, Java leads",
     // on 2 within finalizeWait before Java's first vote reaches them, as two Java servers would.
     await java.waitForOutput(/New election\. My id = 3/, 60_000);
     for (const sid of [1, 2]) nodes.push(await startElectionNode({ myId: sid, servers: specs(members), lastZxid: 0n, currentEpoch: 0n, logger: silentLogger }));
-    const decisions = await within(30_000, Promise.all(nodes.map((n) => n.driver.lookForLeader())));
+    const decisions = await within(Promise.all(nodes.map((n) => n.driver.lookForLeader())), 30_000, 'the elections');
     t.deepEqual(decisions.map((d) => [d.state, d.vote.id]), [['FOLLOWING', 3n], ['FOLLOWING', 3n]]);
     t.is((await java.waitForOutput(JAVA_DECISION, 60_000))[1], 'LEADING');
   } finally {
@@ -151,10 +152,3 @@ test.serial('(c) three zkts election processes elect the highest (epoch, zxid, s
     for (const p of procs) await stopProc(p);
   }
 });
-
-/** Bounds a wait: rejects after `ms`. */
-function within<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
 import { tempDir } from '../support/temp-dirs';
+import { within } from '../support/process';
 import { join } from 'node:path';
 import { CreateRequest, CreateResponse, GetChildrenRequest, GetChildrenResponse, GetDataRequest, GetDataResponse, SyncRequest, SyncResponse } from '../../src/protocol/generated';
 import { ErrCode, OpCode } from '../../src/protocol/opcodes';
@@ -217,22 +218,6 @@ async function srvrMode(port: number): Promise<string | null> {
   }
 }
 
-/** Bounds a promise (a request to a server that may never answer). */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`no answer to ${what} within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        res(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        rej(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 /** What one member itself holds under `path` after a sync with the leader: children and data. */
 export async function readMember(port: number, path: string): Promise<{ children: string[]; data: string; zxid: bigint }> {

@@ -8,7 +8,8 @@ import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { LOOPBACK } from '../support/java-ensemble';
 import { settled, until } from './ensemble-support';
-import { allHold, faultEnsemble, freeze, frozenFollowerCatchesUpByDiff, leaderKilledUnderLoad, makeLoad, wipedFollowerRejoinsBySnap, within, writeMany, type Layout } from './fault-support';
+import { allHold, faultEnsemble, freeze, frozenFollowerCatchesUpByDiff, leaderKilledUnderLoad, makeLoad, wipedFollowerRejoinsBySnap, writeMany, type Layout } from './fault-support';
+import { within } from '../support/process';
 
 const ZKTS: Layout = { 1: 'zkts', 2: 'zkts', 3: 'zkts' };
 const OPEN_ACL = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];

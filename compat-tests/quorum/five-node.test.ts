@@ -9,7 +9,8 @@ import { ErrCode, OpCode } from '../../src/protocol/opcodes';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { LOOPBACK, planEnsemble, type EnsembleMember } from '../support/java-ensemble';
 import { cliMtScenario, curatorScenario, kazooScenario, readEverywhere, settled, until, zkCliScenario } from './ensemble-support';
-import { startZkts, within, type SignalableMember } from './fault-support';
+import { startZkts, type SignalableMember } from './fault-support';
+import { within } from '../support/process';
 
 const OPEN_ACL = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 const CONFIG = { extendedTypesEnabled: 'true' };

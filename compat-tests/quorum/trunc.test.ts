@@ -21,7 +21,8 @@ import { openTxnIterator } from '../../src/persistence/txn-log';
 import { ZkTestClient } from '../../test/support/zk-client';
 import { LOOPBACK, planEnsemble } from '../support/java-ensemble';
 import { settled, until } from './ensemble-support';
-import { freeze, readMember, serving, startSignalable, within, type MemberKind, type SignalableMember } from './fault-support';
+import { freeze, readMember, serving, startSignalable, type MemberKind, type SignalableMember } from './fault-support';
+import { within } from '../support/process';
 
 const OPEN_ACL = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 // Sessions may last up to two minutes; the one left open on the old leader asks for one.

@@ -1,5 +1,5 @@
-// Stopping the server processes the compatibility tests start: always by their own child handle
-// (so by pid), always with a bounded wait.
+// Child processes the compatibility tests start, and waits on them: stopped always by their own
+// child handle (so by pid), every wait bounded (exited, stopChild, captureOutput, within).
 
 import type { ChildProcess } from 'node:child_process';
 
@@ -80,4 +80,21 @@ export function captureOutput(child: ChildProcess, name: string): CapturedOutput
       return m!;
     },
   };
+}
+
+/** Bounds a promise (a request to a server that may never answer). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`no answer to ${what} within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        res(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        rej(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
