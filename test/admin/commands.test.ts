@@ -8,6 +8,7 @@ import * as zookeeper from 'node-zookeeper-client';
 import { startServer, type EmbeddedServer } from '../../src/index';
 import { fourLetterWord } from '../support/four-letter-word';
 import { entriesOf, field, http, kindOf, num, parseExact, type Exact, type Kind } from './support';
+import { connectedClient } from '../support/node-client';
 
 interface Row {
   /** Primary name, then the aliases (Commands.java, each command's constructor). */
@@ -125,15 +126,7 @@ const call = (f: (cb: (e: unknown) => void) => void): Promise<void> =>
   new Promise((resolve, reject) => f((e) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve())));
 
 async function connected(s: EmbeddedServer): Promise<zookeeper.Client> {
-  const c = zookeeper.createClient(s.connectString, { sessionTimeout: 10_000, retries: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no session in 10 s')), 10_000);
-    c.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    c.connect();
-  });
+  const c = await connectedClient(s.connectString);
   return c;
 }
 

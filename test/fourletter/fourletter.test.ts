@@ -5,6 +5,7 @@ import test from 'ava';
 import { connect } from 'node:net';
 import * as zookeeper from 'node-zookeeper-client';
 import { startServer, type EmbeddedServer } from '../../src/index';
+import { connectedClient } from '../support/node-client';
 
 function word(s: EmbeddedServer, w: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -24,11 +25,7 @@ function word(s: EmbeddedServer, w: string | Buffer): Promise<string> {
 }
 
 async function withClient<T>(s: EmbeddedServer, f: (c: zookeeper.Client) => Promise<T>): Promise<T> {
-  const c = zookeeper.createClient(s.connectString, { sessionTimeout: 10_000, retries: 0 });
-  await new Promise<void>((resolve) => {
-    c.once('connected', () => resolve());
-    c.connect();
-  });
+  const c = await connectedClient(s.connectString);
   try {
     return await f(c);
   } finally {

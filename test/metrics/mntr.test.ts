@@ -12,19 +12,12 @@ import { fourLetterWord } from '../support/four-letter-word';
 import { ZkTestClient } from '../support/zk-client';
 import { AuthPacket, CreateRequest } from '../../src/protocol/generated';
 import { OpCode } from '../../src/protocol/opcodes';
+import { connectedClient } from '../support/node-client';
 
 type Client = zookeeper.Client;
 
 async function connect(s: EmbeddedServer): Promise<Client> {
-  const c = zookeeper.createClient(s.connectString, { sessionTimeout: 10_000, retries: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no session in 10 s')), 10_000);
-    c.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    c.connect();
-  });
+  const c = await connectedClient(s.connectString);
   return c;
 }
 

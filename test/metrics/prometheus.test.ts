@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import * as zookeeper from 'node-zookeeper-client';
 import { startServer, type EmbeddedServer } from '../../src/index';
 import { fourLetterWord } from '../support/four-letter-word';
+import { connectedClient } from '../support/node-client';
 
 interface Scrape {
   status: number;
@@ -44,15 +45,7 @@ function scrape(host: string, port: number, path = '/metrics'): Promise<Scrape> 
 }
 
 async function workload(s: EmbeddedServer): Promise<zookeeper.Client> {
-  const c = zookeeper.createClient(s.connectString, { sessionTimeout: 10_000, retries: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no session in 10 s')), 10_000);
-    c.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    c.connect();
-  });
+  const c = await connectedClient(s.connectString);
   const call = (f: (cb: (e: unknown) => void) => void): Promise<void> =>
     new Promise((resolve, reject) => f((e) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve())));
   await call((cb) => c.create('/app', Buffer.from('hello'), cb));
