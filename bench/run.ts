@@ -50,6 +50,7 @@ import {
   startZkts,
   startupMs,
 } from './load/servers';
+import { benchArgs } from './args';
 
 interface Options {
   quick: boolean;
@@ -78,17 +79,7 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick');
-  const val = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, dflt: number): number => {
-    const v = val(name);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} ${v}: not a positive number`);
-    return n;
-  };
+  const { val, num } = benchArgs(argv);
   const topology = val('--topology') ?? 'both';
   if (topology !== 'standalone' && topology !== 'ensemble3' && topology !== 'both') throw new Error(`topology ${topology}: use standalone, ensemble3 or both`);
   const onlyArg = val('--only');

@@ -19,6 +19,7 @@ import { SCENARIOS, type GeneratorConfig, type GeneratorResult, type ScenarioNam
 import { fmt, median, ratio } from '../load/format';
 import { LOAD_CORE, SERVER_CORE, cpuMicros, pinned, waitServing } from '../load/servers';
 import { exited } from '../../compat-tests/support/process';
+import { benchArgs } from '../args';
 
 type Variant = 'off' | 'on' | 'prom';
 const VARIANTS: readonly Variant[] = ['off', 'on', 'prom'];
@@ -31,17 +32,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const val = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, dflt: number): number => {
-    const v = val(name);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} ${v}: not a positive number`);
-    return n;
-  };
+  const { val, num } = benchArgs(argv);
   const only = (val('--only')?.split(',') ?? ['getData', 'setData', 'mix90']) as ScenarioName[];
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (have ${SCENARIOS.join(', ')})`);
   return { only, repeats: num('--repeats', 3), warmupMs: num('--warmup', 2) * 1000, durationMs: num('--duration', 5) * 1000 };
