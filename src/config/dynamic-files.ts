@@ -13,18 +13,11 @@ import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync,
 import { isIPv6 } from 'node:net';
 import { javaStringHash } from '../util/java-hash';
 import { quorumConfigText } from '../quorum/election/config-text';
+import { readRawProperties, type PropertiesEntry } from './properties';
 import type { QuorumServerSpec } from './types';
 
 /** QuorumPeerConfig.nextDynamicConfigFileSuffix. */
 export const NEXT_DYNAMIC_SUFFIX = '.dynamic.next';
-
-// properties-file's ordered parser; its subpath has no typings under moduleResolution "node".
-interface OrderedProperty {
-  readonly key: string;
-  readonly value: string;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Properties } = require('properties-file/parser') as { Properties: new (content: string) => { getProperties(): OrderedProperty[] } };
 
 /** Long.toHexString: the version as an unsigned 64-bit hex number. */
 export function versionHex(version: bigint): string {
@@ -43,12 +36,8 @@ export function dynamicConfigFilename(cfgPath: string, version: bigint): string 
  */
 export function dynamicConfigText(servers: readonly QuorumServerSpec[], version: bigint, keepVersion: boolean): string {
   const lines: string[] = [];
-  const javaHosts = servers.map((s) => ({
-    ...s,
-    addresses: s.addresses.map((a) => ({ ...a, host: javaHostString(a.host) })),
-    client: s.client === null ? null : { ...s.client, host: javaHostString(s.client.host) },
-  }));
-  for (const { key, value } of new Properties(quorumConfigText(javaHosts, version)).getProperties()) {
+  // quorumConfigText already spells hosts as Java does (javaHostString).
+  for (const { key, value } of readRawProperties(quorumConfigText(servers, version))) {
     const k = key.trim();
     if (!keepVersion && k.startsWith('version')) continue;
     lines.push(`${k}=${value.trim()}`);
@@ -120,9 +109,9 @@ export function needEraseClientPort(servers: readonly QuorumServerSpec[], myId: 
 }
 
 /** Properties.load then entrySet(): the last value of each key, in the map's iteration order. */
-export function readJavaProperties(text: string): OrderedProperty[] {
+export function readJavaProperties(text: string): PropertiesEntry[] {
   const values = new Map<string, string>();
-  for (const { key, value } of new Properties(text).getProperties()) values.set(key, value);
+  for (const { key, value } of readRawProperties(text)) values.set(key, value);
   return javaPropertiesOrder([...values.keys()]).map((key) => ({ key, value: values.get(key)! }));
 }
 

@@ -4,6 +4,10 @@
 
 import { getProperties } from 'properties-file';
 
+// properties-file's ordered parser; its subpath has no typings under moduleResolution "node".
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Properties } = require('properties-file/parser') as { Properties: new (content: string) => { getProperties(): PropertiesEntry[] } };
+
 export interface PropertiesEntry {
   readonly key: string;
   readonly value: string;
@@ -34,4 +38,12 @@ export function javaTrim(s: string): string {
   while (start < end && s.charCodeAt(start) <= 0x20) start++;
   while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
   return s.slice(start, end);
+}
+
+/**
+ * Every key/value line of a .properties text in file order, untrimmed and with repeats (as
+ * Properties.load sees them before the map): for rewriting a file as the reference does.
+ */
+export function readRawProperties(text: string): PropertiesEntry[] {
+  return new Properties(text).getProperties();
 }
